@@ -1,0 +1,11 @@
+package org.latentlab.api;
+
+/** The kinds of component an experiment is assembled from. */
+public enum ComponentKind {
+    METHOD, LOSS, DATASET, PROBE, BACKBONE;
+
+    /** The lower-case word a user reads, as in "unknown method 'coconat'". */
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

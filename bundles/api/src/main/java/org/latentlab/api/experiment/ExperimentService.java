@@ -1,0 +1,37 @@
+package org.latentlab.api.experiment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The orchestrator: parses specs, resolves their parts from the registry, trains, evaluates and records runs. */
+@ProviderType
+public interface ExperimentService {
+
+    /** Reads a JSON spec; throws {@link SpecException} naming the first problem. */
+    ExperimentSpec parse(String json);
+
+    /** Checks that every named part is registered and compatible; throws {@link SpecException} otherwise. */
+    void validate(ExperimentSpec spec);
+
+    /** Validates, records and starts a run; returns its id at once. Runs train one at a time, in order. */
+    String submit(ExperimentSpec spec);
+
+    /** Every recorded run, oldest first. */
+    List<RunStatus> runs();
+
+    Optional<RunStatus> status(String id);
+
+    Optional<RunResult> result(String id);
+
+    /** Asks a queued or running run to stop at the next step boundary; false when it is unknown or finished. */
+    boolean cancel(String id);
+
+    /** Waits until the run has finished or the timeout passed; returns its status then. */
+    RunStatus await(String id, Duration timeout) throws InterruptedException;
+
+    /** Every method, loss, dataset, probe and backbone in the registry. */
+    List<ComponentInfo> components();
+}

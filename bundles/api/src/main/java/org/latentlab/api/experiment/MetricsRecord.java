@@ -1,0 +1,14 @@
+package org.latentlab.api.experiment;
+
+/**
+ * One line of a run's {@code metrics.jsonl}.
+ *
+ * @param step            optimizer step
+ * @param stage           curriculum stage index
+ * @param loss            weighted training loss at this step
+ * @param learningRate    learning rate used at this step
+ * @param tokensPerSecond training positions per second since the previous line
+ * @param elapsedSeconds  seconds since training started
+ */
+public record MetricsRecord(long step, int stage, double loss, double learningRate, double tokensPerSecond, double elapsedSeconds) {
+}

@@ -1,0 +1,13 @@
+package org.latentlab.api.model;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Keys and values of the positions a backbone has already seen, so later passes attend to them without recomputing. */
+@ProviderType
+public interface KvCache {
+    /** Number of cached positions; the next pass starts at this position. */
+    int length();
+
+    /** Forgets the cached positions from {@code length} on, so a pass can branch from an earlier prefix. */
+    void truncate(int length);
+}

@@ -1,0 +1,22 @@
+package org.latentlab.api.probe;
+
+import java.util.Set;
+
+import org.latentlab.api.Capability;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** A probe plugin: looks inside a trained model without changing it. */
+@ConsumerType
+public interface Probe {
+
+    /** What the method must provide for this probe. */
+    Set<Capability> requires();
+
+    /** Option names this probe understands; a spec naming any other is refused. */
+    default Set<String> options() {
+        return Set.of();
+    }
+
+    ProbeReport run(ProbeContext context);
+}
