@@ -30,8 +30,25 @@ public interface ComputeEngine {
     /**
      * Runs one training step with the JVM's only gradient collector. Steps from any thread are serialised
      * here; the collector is closed when the step returns.
+     * <p>
+     * The collector does not zero gradients; they accumulate across steps unless the caller clears them. DJL's
+     * optimizers on PyTorch zero each gradient they apply; a step that applies none itself calls
+     * {@code collector.zeroGradients()} before its backward pass. A step does not call {@code train} again, nor create
+     * a gradient collector of its own.
      */
     <T> T train(TrainingStep<T> step) throws Exception;
+
+    /**
+     * Runs work with gradient recording off on the calling thread (evaluation, decoding, probes): no autograd
+     * graph is kept, so it is faster and holds less memory. The thread's previous mode is restored after.
+     */
+    <T> T withoutGradients(Inference<T> work) throws Exception;
+
+    /** Work that reads a model without training it. */
+    @FunctionalInterface
+    interface Inference<T> {
+        T run() throws Exception;
+    }
 
     /** One training step: forward, loss and {@code collector.backward(loss)}. */
     @FunctionalInterface

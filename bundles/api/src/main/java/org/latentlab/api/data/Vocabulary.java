@@ -20,8 +20,10 @@ public final class Vocabulary {
     public static final String EOS = "<eos>";
     /** Separates the question from what the model writes. */
     public static final String SEP = "<sep>";
+    /** Separates the reasoning a model writes from its answer. */
+    public static final String ANSWER = "<answer>";
     /** The tokens every vocabulary starts with, in this order. */
-    public static final List<String> RESERVED = List.of(PAD, UNK, BOS, EOS, SEP);
+    public static final List<String> RESERVED = List.of(PAD, UNK, BOS, EOS, SEP, ANSWER);
 
     private static final Pattern WORD = Pattern.compile("<[^<>\\s]+>|[\\p{L}\\p{N}_'#*+\\-=/]+|[^\\s\\p{L}\\p{N}]");
 

@@ -10,8 +10,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ExperimentService {
 
-    /** Reads a JSON spec; throws {@link SpecException} naming the first problem. */
-    ExperimentSpec parse(String json);
+    /**
+     * Reads a JSON spec; relative file paths in it resolve against {@code baseDirectory} (the spec file's folder).
+     * Throws {@link SpecException} naming the first problem.
+     */
+    ExperimentSpec parse(String json, java.nio.file.Path baseDirectory);
 
     /** Checks that every named part is registered and compatible; throws {@link SpecException} otherwise. */
     void validate(ExperimentSpec spec);

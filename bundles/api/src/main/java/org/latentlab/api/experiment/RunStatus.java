@@ -14,26 +14,29 @@ import java.time.Instant;
  * @param stage           the curriculum stage being trained
  * @param loss            the latest training loss
  * @param tokensPerSecond the latest training throughput
+ * @param secondsLeft     estimated seconds of training left, or null when unknown
  * @param message         what went wrong, or what the run is doing
- * @param created         when it was submitted
- * @param updated         when this status was written
+ * @param created         when it was submitted (ISO-8601)
+ * @param updated         when this status was written (ISO-8601)
  */
 public record RunStatus(String id, String name, String method, RunState state, long step, long totalSteps, String stage,
-                        Double loss, Double tokensPerSecond, String message, Instant created, Instant updated) {
+                        Double loss, Double tokensPerSecond, Double secondsLeft, String message, String created, String updated) {
 
+    /** A new run, queued now. */
+    public static RunStatus queued(String id, String name, String method) {
+        String now = Instant.now().toString();
+        return new RunStatus(id, name, method, RunState.QUEUED, 0, 0, null, null, null, null, "waiting for the trainer", now, now);
+    }
+
+    /** The same run in another state, with a message saying why. */
     public RunStatus with(RunState newState, String newMessage) {
-        return new RunStatus(id, name, method, newState, step, totalSteps, stage, loss, tokensPerSecond, newMessage, created, Instant.now());
+        return new RunStatus(id, name, method, newState, step, totalSteps, stage, loss, tokensPerSecond,
+                newState == RunState.RUNNING ? secondsLeft : null, newMessage, created, Instant.now().toString());
     }
 
-    public RunStatus progress(long newStep, String newStage, Double newLoss, Double newTokensPerSecond) {
-        return new RunStatus(id, name, method, state, newStep, totalSteps, newStage, newLoss, newTokensPerSecond, message, created, Instant.now());
-    }
-
-    /** Estimated seconds left from the elapsed time and the fraction of steps done, or -1 when unknown. */
-    public double secondsLeft(double elapsedSeconds) {
-        if (step <= 0 || totalSteps <= 0) {
-            return -1;
-        }
-        return elapsedSeconds * (totalSteps - step) / step;
+    /** The same run after some training. */
+    public RunStatus progress(long newStep, long newTotal, String newStage, Double newLoss, Double newTokensPerSecond, Double newSecondsLeft) {
+        return new RunStatus(id, name, method, state, newStep, newTotal, newStage, newLoss, newTokensPerSecond, newSecondsLeft,
+                message, created, Instant.now().toString());
     }
 }

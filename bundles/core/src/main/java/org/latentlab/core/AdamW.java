@@ -1,0 +1,104 @@
+package org.latentlab.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * AdamW (Loshchilov and Hutter, "Decoupled Weight Decay Regularization") with gradient clipping by global norm.
+ * Weight decay applies to matrices only (biases and norm gains are not decayed). After each step the
+ * gradients are zeroed, so the next backward pass starts from nothing.
+ */
+final class AdamW implements AutoCloseable {
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final NDManager state;
+    private final List<NDArray> parameters = new ArrayList<>();
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private final List<Boolean> decays = new ArrayList<>();
+    private long t;
+
+    AdamW(Map<String, NDArray> parameters, NDManager parent, double weightDecay) {
+        this(parameters, parent, 0.9, 0.95, 1e-8, weightDecay);
+    }
+
+    AdamW(Map<String, NDArray> parameters, NDManager parent, double beta1, double beta2, double epsilon, double weightDecay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.state = parent.newSubManager();
+        for (NDArray p : parameters.values()) {
+            this.parameters.add(p);
+            firstMoments.add(state.zeros(p.getShape(), p.getDataType(), p.getDevice()));
+            secondMoments.add(state.zeros(p.getShape(), p.getDataType(), p.getDevice()));
+            decays.add(p.getShape().dimension() >= 2);
+        }
+    }
+
+    /** Forgets the moments, as a method's curriculum may ask at a stage switch. */
+    void reset() {
+        t = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            firstMoments.get(i).subi(firstMoments.get(i));
+            secondMoments.get(i).subi(secondMoments.get(i));
+        }
+    }
+
+    /**
+     * One update with learning rate {@code lr}; gradients whose global norm exceeds {@code clip} (when positive)
+     * are scaled down to it. Returns the global gradient norm before clipping.
+     */
+    double step(double lr, double clip) {
+        t++;
+        try (NDManager scratch = state.newSubManager()) {
+            List<NDArray> grads = new ArrayList<>(parameters.size());
+            NDArray squares = null;
+            for (NDArray p : parameters) {
+                NDArray g = p.getGradient();
+                g.attach(scratch);
+                grads.add(g);
+                NDArray s = g.square().sum();
+                squares = squares == null ? s : squares.add(s);
+            }
+            double norm = Math.sqrt(squares.getFloat());
+            double scale = clip > 0 && norm > clip ? clip / (norm + 1e-6) : 1.0;
+            double correction1 = 1 - Math.pow(beta1, t);
+            double correction2 = 1 - Math.pow(beta2, t);
+            for (int i = 0; i < parameters.size(); i++) {
+                // update the parameter's storage through a view outside the autograd graph
+                NDArray p = parameters.get(i).stopGradient();
+                p.attach(scratch);
+                NDArray g = grads.get(i);
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                NDArray scaled = g.mul((float) scale);
+                // m ← β1·m + (1−β1)·g ;  v ← β2·v + (1−β2)·g²
+                m.muli((float) beta1).addi(scaled.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(scaled.square().muli((float) (1 - beta2)));
+                // θ ← θ − lr·λ·θ − lr·m̂ / (√v̂ + ε)
+                if (decays.get(i) && weightDecay > 0) {
+                    p.muli((float) (1 - lr * weightDecay));
+                }
+                NDArray mHat = m.div((float) correction1);
+                mHat.attach(scratch);
+                NDArray vHat = v.div((float) correction2);
+                vHat.attach(scratch);
+                p.subi(mHat.divi(vHat.sqrt().addi((float) epsilon)).muli((float) lr));
+                g.subi(g);
+            }
+            return norm;
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

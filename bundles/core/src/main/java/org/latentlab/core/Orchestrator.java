@@ -1,0 +1,354 @@
+package org.latentlab.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.latentlab.api.Capability;
+import org.latentlab.api.ComponentKind;
+import org.latentlab.api.ComponentName;
+import org.latentlab.api.data.DatasetAdapter;
+import org.latentlab.api.experiment.ComponentInfo;
+import org.latentlab.api.experiment.ComponentSpec;
+import org.latentlab.api.experiment.EvaluationFile;
+import org.latentlab.api.experiment.ExperimentService;
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.RunResult;
+import org.latentlab.api.experiment.RunState;
+import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.ReasoningMethod;
+import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.model.BackboneFactory;
+import org.latentlab.api.probe.Probe;
+import org.latentlab.engine.ComputeEngine;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The experiment service: resolves a spec's parts by name from the service registry, queues runs and trains
+ * them one at a time (the JVM has one gradient collector), and records them in the run store.
+ */
+@Component(service = ExperimentService.class, configurationPid = "org.latentlab.core")
+public final class Orchestrator implements ExperimentService {
+
+    /** Where runs are recorded unless configured: {@code ${karaf.data}/latentlab/runs}. */
+    static final String RUNS_PROPERTY = "latentlab.runs";
+
+    private final ComponentCatalog catalog = new ComponentCatalog();
+    private final SpecReader reader = new SpecReader();
+    private final Map<String, TrainingRun> active = new ConcurrentHashMap<>();
+    private volatile ComputeEngine engine;
+    private volatile RunStore store;
+    private volatile ExecutorService trainer;
+
+    public Orchestrator() {
+    }
+
+    @Reference
+    void setEngine(ComputeEngine engine) {
+        this.engine = engine;
+    }
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> config) {
+        Object configured = config.get("runs");
+        Path root;
+        if (configured != null) {
+            root = Path.of(configured.toString());
+        } else if (System.getProperty(RUNS_PROPERTY) != null) {
+            root = Path.of(System.getProperty(RUNS_PROPERTY));
+        } else if (System.getProperty("karaf.data") != null) {
+            root = Path.of(System.getProperty("karaf.data"), "latentlab", "runs");
+        } else {
+            root = context.getDataFile("runs").toPath();
+        }
+        start(engine, root);
+    }
+
+    /** Opens the run store at {@code runs} and starts the trainer thread. */
+    void start(ComputeEngine computeEngine, Path runs) {
+        this.engine = computeEngine;
+        this.store = new RunStore(runs);
+        store.markInterrupted();
+        this.trainer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "latentlab-trainer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Deactivate
+    void stop() throws InterruptedException {
+        active.values().forEach(TrainingRun::cancel);
+        trainer.shutdown();
+        if (!trainer.awaitTermination(60, TimeUnit.SECONDS)) {
+            trainer.shutdownNow();
+        }
+    }
+
+    Path runsRoot() {
+        return store.root();
+    }
+
+    // ---- the registry: every kind of part, multiple, dynamic, greedy ----
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindMethod(ReasoningMethod service, ServiceReference<ReasoningMethod> ref) {
+        catalog.add(reference(ComponentKind.METHOD, service, ref));
+    }
+
+    void unbindMethod(ReasoningMethod service) {
+        catalog.remove(ComponentKind.METHOD, service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindLoss(SupervisionLoss service, ServiceReference<SupervisionLoss> ref) {
+        catalog.add(reference(ComponentKind.LOSS, service, ref));
+    }
+
+    void unbindLoss(SupervisionLoss service) {
+        catalog.remove(ComponentKind.LOSS, service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindDataset(DatasetAdapter service, ServiceReference<DatasetAdapter> ref) {
+        catalog.add(reference(ComponentKind.DATASET, service, ref));
+    }
+
+    void unbindDataset(DatasetAdapter service) {
+        catalog.remove(ComponentKind.DATASET, service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindProbe(Probe service, ServiceReference<Probe> ref) {
+        catalog.add(reference(ComponentKind.PROBE, service, ref));
+    }
+
+    void unbindProbe(Probe service) {
+        catalog.remove(ComponentKind.PROBE, service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackbone(BackboneFactory service, ServiceReference<BackboneFactory> ref) {
+        catalog.add(reference(ComponentKind.BACKBONE, service, ref));
+    }
+
+    void unbindBackbone(BackboneFactory service) {
+        catalog.remove(ComponentKind.BACKBONE, service);
+    }
+
+    private static <T> ComponentRef<T> reference(ComponentKind kind, T service, ServiceReference<T> ref) {
+        Object name = ref.getProperty(ComponentName.PROPERTY);
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        return new ComponentRef<>(kind, name == null ? service.getClass().getSimpleName().toLowerCase() : name.toString(), service,
+                ref.getBundle().getSymbolicName(), ref.getBundle().getVersion(), ranking instanceof Integer i ? i : 0);
+    }
+
+    /** Registers a part directly, for use outside a framework. */
+    <T> void register(ComponentKind kind, String name, T service, String version) {
+        catalog.add(new ComponentRef<>(kind, name, service, service.getClass().getPackageName(), Version.parseVersion(version), 0));
+    }
+
+    // ---- the service ----
+
+    @Override
+    public ExperimentSpec parse(String json, Path baseDirectory) {
+        return reader.read(json, baseDirectory);
+    }
+
+    @Override
+    public void validate(ExperimentSpec spec) {
+        resolve(spec);
+    }
+
+    /** Every part of the spec, looked up and checked against each other, or a {@link SpecException} naming the first problem. */
+    Experiment resolve(ExperimentSpec spec) {
+        if (spec.dataset() == null) {
+            throw new SpecException("The spec has no dataset; add \"dataset\": {\"name\": ...} with one of: " + catalog.names(ComponentKind.DATASET) + ".");
+        }
+        if (spec.method() == null) {
+            throw new SpecException("The spec has no method; add \"method\": {\"name\": ...} with one of: " + catalog.names(ComponentKind.METHOD) + ".");
+        }
+        checkSizes(spec);
+        ComponentRef<DatasetAdapter> dataset = catalog.resolve(ComponentKind.DATASET, spec.dataset().name());
+        ComponentRef<BackboneFactory> backbone = catalog.resolve(ComponentKind.BACKBONE, spec.backbone().name());
+        ComponentRef<ReasoningMethod> method = catalog.resolve(ComponentKind.METHOD, spec.method().name());
+        checkOptions("method", method.name(), spec.method(), method.service().options());
+        Set<Capability> provided = method.service().provides();
+        List<Experiment.Configured<SupervisionLoss>> losses = new ArrayList<>();
+        for (ComponentSpec l : spec.losses()) {
+            ComponentRef<SupervisionLoss> loss = catalog.resolve(ComponentKind.LOSS, l.name());
+            checkOptions("loss", loss.name(), l, loss.service().options());
+            checkCapabilities("loss", loss.name(), loss.service().requires(), method.name(), provided);
+            if (!Double.isFinite(l.weight())) {
+                throw new SpecException("The loss '" + loss.name() + "' has weight " + l.weight() + "; give a finite number.");
+            }
+            losses.add(new Experiment.Configured<>(loss, l));
+        }
+        List<Experiment.Configured<Probe>> probes = new ArrayList<>();
+        for (ComponentSpec p : spec.probes()) {
+            ComponentRef<Probe> probe = catalog.resolve(ComponentKind.PROBE, p.name());
+            checkOptions("probe", probe.name(), p, probe.service().options());
+            checkCapabilities("probe", probe.name(), probe.service().requires(), method.name(), provided);
+            probes.add(new Experiment.Configured<>(probe, p));
+        }
+        for (EvaluationFile f : spec.evaluation().files()) {
+            if (!f.optional() && !Files.isRegularFile(Path.of(f.path()))) {
+                throw new SpecException("The evaluation file '" + f.name() + "' does not exist at " + f.path()
+                        + "; fix its path or mark it \"optional\": true.");
+            }
+        }
+        try {
+            engine.device(spec.device());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
+        }
+        return new Experiment(spec, dataset, backbone, method, losses, probes);
+    }
+
+    private static void checkSizes(ExperimentSpec spec) {
+        var t = spec.training();
+        positive("training.epochs", t.epochs());
+        positive("training.batchSize", t.batchSize());
+        positive("training.logEvery", t.logEvery());
+        atLeastZero("training.maxSteps", t.maxSteps());
+        atLeastZero("training.warmupSteps", t.warmupSteps());
+        if (!(t.learningRate() > 0) || !Double.isFinite(t.learningRate())) {
+            throw new SpecException("training.learningRate must be a positive number, not " + t.learningRate() + ".");
+        }
+        if (t.weightDecay() < 0 || t.gradientClip() < 0) {
+            throw new SpecException("training.weightDecay and training.gradientClip must not be negative.");
+        }
+        positive("dataset.train", spec.dataset().train());
+        atLeastZero("dataset.validation", spec.dataset().validation());
+        atLeastZero("dataset.test", spec.dataset().test());
+        positive("evaluation.maxNewTokens", spec.evaluation().maxNewTokens());
+        atLeastZero("evaluation.limit", spec.evaluation().limit());
+        var b = spec.backbone();
+        positive("backbone.dModel", b.dModel());
+        positive("backbone.layers", b.layers());
+        positive("backbone.heads", b.heads());
+        positive("backbone.maxPositions", b.maxPositions());
+        if (b.dModel() % b.heads() != 0) {
+            throw new SpecException("backbone.dModel (" + b.dModel() + ") must be a multiple of backbone.heads (" + b.heads() + ").");
+        }
+    }
+
+    private static void positive(String field, int value) {
+        if (value <= 0) {
+            throw new SpecException(field + " must be positive, not " + value + ".");
+        }
+    }
+
+    private static void atLeastZero(String field, int value) {
+        if (value < 0) {
+            throw new SpecException(field + " must not be negative, not " + value + ".");
+        }
+    }
+
+    private static void checkOptions(String kind, String name, ComponentSpec spec, Set<String> known) {
+        for (String option : spec.options().keySet()) {
+            if (!known.contains(option)) {
+                throw new SpecException("The " + kind + " '" + name + "' has no option '" + option + "'; its options are: "
+                        + (known.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(known))) + ".");
+            }
+        }
+    }
+
+    private static void checkCapabilities(String kind, String name, Set<Capability> required, String method, Set<Capability> provided) {
+        for (Capability c : required) {
+            if (!provided.contains(c)) {
+                throw new SpecException("The " + kind + " '" + name + "' needs " + c + ", which the method '" + method
+                        + "' does not provide; choose another " + kind + " or a method that provides " + c + ".");
+            }
+        }
+    }
+
+    @Override
+    public String submit(ExperimentSpec spec) {
+        Experiment experiment = resolve(spec);
+        String id = store.newRun(spec.name() == null ? experiment.method().name() : spec.name());
+        TrainingRun run = new TrainingRun(id, experiment, store, engine, catalog, active::remove);
+        active.put(id, run);
+        trainer.execute(run);
+        return id;
+    }
+
+    @Override
+    public List<RunStatus> runs() {
+        List<RunStatus> all = new ArrayList<>(store.list());
+        all.replaceAll(s -> active.containsKey(s.id()) ? active.get(s.id()).status() : s);
+        all.sort(Comparator.comparing(RunStatus::created, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return all;
+    }
+
+    @Override
+    public Optional<RunStatus> status(String id) {
+        TrainingRun run = active.get(id);
+        return run != null ? Optional.of(run.status()) : store.status(id);
+    }
+
+    @Override
+    public Optional<RunResult> result(String id) {
+        return store.result(id);
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        TrainingRun run = active.get(id);
+        if (run == null || run.status().state().finished()) {
+            return false;
+        }
+        run.cancel();
+        return true;
+    }
+
+    @Override
+    public RunStatus await(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RunStatus s = status(id).orElseThrow(() -> new IllegalArgumentException("There is no run '" + id + "'; list runs with latent:runs."));
+            if (s.state().finished() || s.state() == RunState.INTERRUPTED || System.nanoTime() > deadline) {
+                return s;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Override
+    public List<ComponentInfo> components() {
+        List<ComponentInfo> out = new ArrayList<>();
+        for (ComponentRef<?> r : catalog.everything()) {
+            Set<Capability> caps = switch (r.kind()) {
+                case METHOD -> ((ReasoningMethod) r.service()).provides();
+                case LOSS -> ((SupervisionLoss) r.service()).requires();
+                case PROBE -> ((Probe) r.service()).requires();
+                default -> Set.of();
+            };
+            out.add(new ComponentInfo(r.kind(), r.name(), r.bundle(), r.version().toString(), caps));
+        }
+        out.sort(Comparator.comparing(ComponentInfo::kind).thenComparing(ComponentInfo::name));
+        return out;
+    }
+}

@@ -1,0 +1,193 @@
+package org.latentlab.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import org.latentlab.api.experiment.MetricsRecord;
+import org.latentlab.api.experiment.RunResult;
+import org.latentlab.api.experiment.RunState;
+import org.latentlab.api.experiment.RunStatus;
+
+/**
+ * The runs on disk: one folder per run under the root, holding {@code spec.json}, {@code status.json},
+ * {@code metrics.jsonl}, {@code result.json}, {@code vocabulary.json} and {@code checkpoints/}. Every JSON file is
+ * written atomically (temporary file, fsync, rename), so a crash never leaves a half-written record.
+ */
+final class RunStore {
+    static final String SPEC = "spec.json";
+    static final String STATUS = "status.json";
+    static final String METRICS = "metrics.jsonl";
+    static final String RESULT = "result.json";
+    static final String VOCABULARY = "vocabulary.json";
+    static final String CHECKPOINTS = "checkpoints";
+
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path root;
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final JsonMapper line = JsonMapper.builder().build();
+
+    RunStore(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the run store at " + root + "; check that the folder is writable.", e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** A new, unique run id made of the time and the spec's name, and its folder. */
+    synchronized String newRun(String name) {
+        String base = STAMP.format(LocalDateTime.now()) + "-" + slug(name);
+        String id = base;
+        for (int n = 2; Files.exists(root.resolve(id)); n++) {
+            id = base + "-" + n;
+        }
+        try {
+            Files.createDirectories(root.resolve(id).resolve(CHECKPOINTS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the folder of run " + id + " under " + root + ".", e);
+        }
+        return id;
+    }
+
+    /** The folder of a run, or empty for an id that is not a run (never a path outside the store). */
+    Optional<Path> folder(String id) {
+        if (id == null || !RUN_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Path dir = root.resolve(id);
+        return Files.isRegularFile(dir.resolve(STATUS)) ? Optional.of(dir) : Optional.empty();
+    }
+
+    Path path(String id, String file) {
+        return root.resolve(id).resolve(file);
+    }
+
+    void writeStatus(RunStatus status) {
+        write(path(status.id(), STATUS), status);
+    }
+
+    /** Writes a value as JSON atomically: temporary file in the same folder, fsync, rename over the target. */
+    void write(Path file, Object value) {
+        try {
+            byte[] bytes = json.writeValueAsBytes(value);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file + "; check free space and permissions.", e);
+        }
+    }
+
+    void appendMetrics(String id, MetricsRecord record) {
+        try {
+            String text = line.writeValueAsString(record) + "\n";
+            Files.writeString(path(id, METRICS), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not append to the metrics of run " + id + ".", e);
+        }
+    }
+
+    List<MetricsRecord> metrics(String id) {
+        List<MetricsRecord> out = new ArrayList<>();
+        Path file = path(id, METRICS);
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try (Stream<String> lines = Files.lines(file)) {
+            for (String l : (Iterable<String>) lines::iterator) {
+                if (!l.isBlank()) {
+                    out.add(line.readValue(l, MetricsRecord.class));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the metrics of run " + id + ".", e);
+        }
+        return out;
+    }
+
+    Optional<RunStatus> status(String id) {
+        return folder(id).flatMap(dir -> read(dir.resolve(STATUS), RunStatus.class));
+    }
+
+    Optional<RunResult> result(String id) {
+        return folder(id).flatMap(dir -> read(dir.resolve(RESULT), RunResult.class));
+    }
+
+    <T> Optional<T> read(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(file.toFile(), type));
+        } catch (IOException e) {
+            throw new UncheckedIOException("The record " + file + " cannot be read (" + e.getMessage() + "); it was left as it is.", e);
+        }
+    }
+
+    /** Every run with a readable status, oldest first. Unreadable folders are skipped, never deleted. */
+    List<RunStatus> list() {
+        List<RunStatus> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            dirs.filter(Files::isDirectory).sorted().forEach(dir -> {
+                try {
+                    read(dir.resolve(STATUS), RunStatus.class).ifPresent(out::add);
+                } catch (UncheckedIOException ignored) {
+                    // a damaged record stays on disk for the user to inspect
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list the runs in " + root + ".", e);
+        }
+        return out;
+    }
+
+    /** After a restart: runs recorded as queued or running did not finish; mark them interrupted. */
+    void markInterrupted() {
+        for (RunStatus s : list()) {
+            if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED) {
+                writeStatus(s.with(RunState.INTERRUPTED, "the platform stopped while this run was " + s.state().name().toLowerCase()
+                        + "; submit its spec again to rerun it"));
+            }
+        }
+    }
+
+    private static String slug(String name) {
+        String s = name == null ? "run" : name.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        if (s.isEmpty()) {
+            s = "run";
+        }
+        return s.length() > 40 ? s.substring(0, 40) : s;
+    }
+}

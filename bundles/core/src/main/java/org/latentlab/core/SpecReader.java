@@ -1,0 +1,150 @@
+package org.latentlab.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import org.latentlab.api.experiment.EvaluationFile;
+import org.latentlab.api.experiment.EvaluationSpec;
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.SpecException;
+
+/** Reads a JSON experiment spec strictly: an unknown field, a wrong type or a duplicate key is an error naming it. */
+final class SpecReader {
+
+    private final JsonMapper mapper = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** Parses the spec and makes its relative file paths absolute against {@code baseDirectory}. */
+    ExperimentSpec read(String json, Path baseDirectory) {
+        ExperimentSpec spec;
+        try {
+            spec = mapper.readValue(json, ExperimentSpec.class);
+        } catch (StreamReadException e) {
+            throw notJson(e);
+        } catch (UnrecognizedPropertyException e) {
+            throw new SpecException("The spec has an unknown field '" + path(e) + "'; the fields allowed there are: "
+                    + known(e.getKnownPropertyIds()) + ".");
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SpecException("The spec's '" + parentPath(e) + "' is not valid: " + cause.getMessage(), e);
+        } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty()) {
+                throw new SpecException("The spec must be one JSON object, like {\"name\": ..., \"method\": {\"name\": \"cot\"}, ...}.", e);
+            }
+            throw new SpecException("The spec's field '" + path(e) + "' must be " + expected(e.getTargetType()) + "; fix its value.", e);
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException broken) {
+                throw notJson(broken);
+            }
+            throw new SpecException("The spec's field '" + path(e) + "' could not be read: " + e.getOriginalMessage() + ".", e);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
+        }
+        if (spec == null) {
+            throw new SpecException("The spec is empty; write a JSON object with at least a dataset and a method.");
+        }
+        return withAbsolutePaths(spec, baseDirectory);
+    }
+
+    private static ExperimentSpec withAbsolutePaths(ExperimentSpec spec, Path base) {
+        List<EvaluationFile> files = new ArrayList<>();
+        for (EvaluationFile f : spec.evaluation().files()) {
+            if (f.path() == null || f.path().isBlank()) {
+                throw new SpecException("The evaluation file '" + f.name() + "' has no path; give its \"path\".");
+            }
+            Path p = Path.of(f.path());
+            if (!p.isAbsolute() && base != null) {
+                p = base.resolve(p);
+            }
+            files.add(new EvaluationFile(f.name() == null ? p.getFileName().toString() : f.name(), p.normalize().toString(), f.optional()));
+        }
+        EvaluationSpec e = spec.evaluation();
+        return new ExperimentSpec(spec.name(), spec.seed(), spec.device(), spec.dataset(), spec.backbone(), spec.method(),
+                spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files));
+    }
+
+    private static SpecException notJson(JsonProcessingException e) {
+        var where = e.getLocation();
+        String what = e.getOriginalMessage().split("\n")[0].replaceAll("\\.$", "");
+        return new SpecException("The spec is not valid JSON" + (where == null ? "" : " (line " + where.getLineNr()
+                + ", column " + where.getColumnNr() + ")") + ": " + what + ".", e);
+    }
+
+    /** Writes any record as pretty JSON. */
+    String write(Object value) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write " + value.getClass().getSimpleName() + " as JSON.", e);
+        }
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(", "));
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "(top level)" : sb.toString();
+    }
+
+    private static String parentPath(JsonMappingException e) {
+        String p = path(e);
+        return p.equals("(top level)") ? "spec" : p;
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a JSON object";
+        }
+        return "a " + type.getSimpleName();
+    }
+}

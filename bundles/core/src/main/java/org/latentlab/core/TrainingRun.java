@@ -1,0 +1,340 @@
+package org.latentlab.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import org.latentlab.api.data.Dataset;
+import org.latentlab.api.data.Example;
+import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.experiment.EvaluationFile;
+import org.latentlab.api.experiment.EvaluationResult;
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.MetricsRecord;
+import org.latentlab.api.experiment.RunResult;
+import org.latentlab.api.experiment.RunState;
+import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.TrainingSpec;
+import org.latentlab.api.method.Answer;
+import org.latentlab.api.method.Batch;
+import org.latentlab.api.method.Curriculum;
+import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.Decoding;
+import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.LossContext;
+import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.model.Backbone;
+import org.latentlab.api.model.BackboneConfig;
+import org.latentlab.api.probe.Probe;
+import org.latentlab.api.probe.ProbeContext;
+import org.latentlab.api.probe.ProbeReport;
+import org.latentlab.engine.ComputeEngine;
+
+/**
+ * One run from start to end: generate the data, build the vocabulary and the backbone, train through the
+ * method's curriculum, evaluate on the held-out split and the spec's files, run the probes, and record it all.
+ */
+final class TrainingRun implements Runnable {
+
+    /** Thrown inside the loop when the run must stop early; carries the final state. */
+    private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final RunState state;
+
+        Stop(RunState state, String message) {
+            super(message, null, false, false);
+            this.state = state;
+        }
+    }
+
+    private final String id;
+    private final Experiment experiment;
+    private final ExperimentSpec spec;
+    private final RunStore store;
+    private final ComputeEngine engine;
+    private final ComponentCatalog catalog;
+    private final Consumer<TrainingRun> onFinish;
+    private volatile RunStatus status;
+    private volatile boolean cancelled;
+    private final List<String> notes = new ArrayList<>();
+
+    TrainingRun(String id, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
+                Consumer<TrainingRun> onFinish) {
+        this.id = id;
+        this.experiment = experiment;
+        this.spec = experiment.spec();
+        this.store = store;
+        this.engine = engine;
+        this.catalog = catalog;
+        this.onFinish = onFinish;
+        this.status = RunStatus.queued(id, spec.name(), experiment.method().name());
+        store.write(store.path(id, RunStore.SPEC), spec);
+        store.writeStatus(status);
+    }
+
+    String id() {
+        return id;
+    }
+
+    RunStatus status() {
+        return status;
+    }
+
+    /** Stops the run at the next step boundary. */
+    void cancel() {
+        cancelled = true;
+        if (status.state() == RunState.QUEUED) {
+            update(status.with(RunState.CANCELLED, "cancelled before it started"));
+        }
+    }
+
+    @Override
+    public void run() {
+        if (cancelled) {
+            onFinish.accept(this);
+            return;
+        }
+        update(status.with(RunState.RUNNING, "preparing data"));
+        try {
+            execute();
+        } catch (Stop stop) {
+            update(status.with(stop.state, stop.getMessage()));
+        } catch (Throwable e) {
+            keepStackTrace(e);
+            update(status.with(RunState.FAILED, describe(e)));
+        } finally {
+            onFinish.accept(this);
+        }
+    }
+
+    private void execute() throws Exception {
+        long seed = spec.seed();
+        TrainingSpec training = spec.training();
+        Dataset data = experiment.dataset().service().load(spec.dataset(), seed);
+        if (data.train().isEmpty()) {
+            throw new Stop(RunState.FAILED, "The dataset '" + experiment.dataset().name() + "' produced no training examples; raise dataset.train.");
+        }
+        Vocabulary vocabulary = buildVocabulary(data.train());
+        store.write(store.path(id, RunStore.VOCABULARY), vocabulary.tokens());
+        Map<String, List<Example>> evaluationSets = evaluationSets(data);
+
+        Device device = engine.device(spec.device());
+        var b = spec.backbone();
+        BackboneConfig config = new BackboneConfig(vocabulary.size(), b.dModel(), b.layers(), b.heads(), b.maxPositions());
+        Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), training.epochs());
+        int stepsPerEpoch = (data.train().size() + training.batchSize() - 1) / training.batchSize();
+        long planned = (long) curriculum.totalEpochs() * stepsPerEpoch;
+        long totalSteps = training.maxSteps() > 0 ? Math.min(planned, training.maxSteps()) : planned;
+
+        try (Backbone model = experiment.backbone().service().create(config, device, seed);
+             AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
+            LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), totalSteps);
+            status = status.progress(0, totalSteps, curriculum.stages().get(0).name(), null, null, null);
+            update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
+
+            Random order = new Random(seed);
+            long step = 0;
+            double loss = Double.NaN;
+            long tokens = 0;
+            long windowTokens = 0;
+            long start = System.nanoTime();
+            long windowStart = start;
+            stages:
+            for (CurriculumStage stage : curriculum.stages()) {
+                for (int epoch = 0; epoch < stage.epochs(); epoch++) {
+                    List<Example> shuffled = new ArrayList<>(data.train());
+                    Collections.shuffle(shuffled, order);
+                    for (int from = 0; from < shuffled.size(); from += training.batchSize()) {
+                        if (step >= totalSteps) {
+                            break stages;
+                        }
+                        checkStillWanted();
+                        List<Example> examples = shuffled.subList(from, Math.min(from + training.batchSize(), shuffled.size()));
+                        double lr = schedule.at(step);
+                        long[] stepTokens = new long[1];
+                        loss = engine.train(collector -> {
+                            try (NDManager scope = model.manager().newSubManager()) {
+                                Batch batch = new Batch(examples, vocabulary, scope);
+                                LatentTrace trace = experiment.method().service().forward(model, batch, stage);
+                                NDArray total = null;
+                                for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
+                                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()))
+                                            .mul(l.spec().weight().floatValue());
+                                    total = total == null ? value : total.add(value);
+                                }
+                                collector.backward(total);
+                                stepTokens[0] = trace.tokens();
+                                return (double) total.getFloat();
+                            }
+                        });
+                        if (!Double.isFinite(loss)) {
+                            throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + (step + 1)
+                                    + "; lower training.learningRate or raise training.warmupSteps.");
+                        }
+                        optimizer.step(lr, training.gradientClip());
+                        step++;
+                        tokens += stepTokens[0];
+                        windowTokens += stepTokens[0];
+                        if (step % training.logEvery() == 0 || step == totalSteps) {
+                            long now = System.nanoTime();
+                            double elapsed = (now - start) / 1e9;
+                            double tokensPerSecond = windowTokens / Math.max(1e-9, (now - windowStart) / 1e9);
+                            store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed));
+                            double left = elapsed / step * (totalSteps - step);
+                            update(status.progress(step, totalSteps, stage.name(), loss, tokensPerSecond, left));
+                            windowTokens = 0;
+                            windowStart = now;
+                        }
+                    }
+                }
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            model.save(store.path(id, RunStore.CHECKPOINTS).resolve("final.params"));
+
+            update(status.with(RunState.RUNNING, "evaluating"));
+            CurriculumStage last = curriculum.last();
+            List<EvaluationResult> evaluations = new ArrayList<>();
+            for (Map.Entry<String, List<Example>> set : evaluationSets.entrySet()) {
+                evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, set.getKey(), set.getValue())));
+            }
+            Map<String, Map<String, Double>> probes = engine.withoutGradients(() -> runProbes(model, vocabulary, last, data));
+            RunResult result = new RunResult(id, spec.name(), experiment.methodLabel(), model.parameterCount(), step, trainSeconds,
+                    tokens / Math.max(1e-9, trainSeconds), loss, evaluations, notes, probes);
+            store.write(store.path(id, RunStore.RESULT), result);
+            update(status.with(RunState.COMPLETED, "done"));
+        }
+    }
+
+    private Vocabulary buildVocabulary(List<Example> train) {
+        List<String> texts = new ArrayList<>();
+        for (Example e : train) {
+            texts.add(e.question());
+            texts.addAll(e.steps());
+            texts.add(e.answer());
+        }
+        return Vocabulary.build(experiment.method().service().specialTokens(), texts);
+    }
+
+    /** The held-out test split, then each evaluation file the spec names (a missing optional file is noted and skipped). */
+    private Map<String, List<Example>> evaluationSets(Dataset data) throws IOException {
+        Map<String, List<Example>> sets = new LinkedHashMap<>();
+        sets.put("test", limit(data.test()));
+        for (EvaluationFile file : spec.evaluation().files()) {
+            Path path = Path.of(file.path());
+            if (!Files.isRegularFile(path)) {
+                notes.add("evaluation file '" + file.name() + "' not found at " + path + "; skipped");
+                continue;
+            }
+            sets.put(file.name(), limit(experiment.dataset().service().read(path)));
+        }
+        return sets;
+    }
+
+    private List<Example> limit(List<Example> examples) {
+        int limit = spec.evaluation().limit();
+        return limit > 0 && examples.size() > limit ? examples.subList(0, limit) : examples;
+    }
+
+    private EvaluationResult evaluate(Backbone model, Vocabulary vocabulary, CurriculumStage stage, String set, List<Example> examples) {
+        update(status.with(RunState.RUNNING, "evaluating on " + set));
+        Decoding decoding = new Decoding(spec.evaluation().maxNewTokens());
+        int correct = 0;
+        long generated = 0;
+        long latent = 0;
+        List<Map<String, Object>> predictions = new ArrayList<>();
+        long start = System.nanoTime();
+        int chunk = Math.max(1, spec.training().batchSize());
+        for (int from = 0; from < examples.size(); from += chunk) {
+            checkStillWanted();
+            List<Example> part = examples.subList(from, Math.min(from + chunk, examples.size()));
+            try (NDManager scope = model.manager().newSubManager()) {
+                List<Answer> answers = experiment.method().service().solve(model, new Batch(part, vocabulary, scope), stage, decoding);
+                for (int i = 0; i < part.size(); i++) {
+                    Example example = part.get(i);
+                    Answer answer = answers.get(i);
+                    boolean right = answer.answer().equals(Vocabulary.words(example.answer()));
+                    correct += right ? 1 : 0;
+                    generated += answer.generatedTokens();
+                    latent += answer.latentSteps();
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("id", example.id());
+                    p.put("expected", example.answer());
+                    p.put("answer", Vocabulary.join(answer.answer()));
+                    p.put("reasoning", Vocabulary.join(answer.reasoning()));
+                    p.put("correct", right);
+                    predictions.add(p);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        store.write(store.path(id, "predictions-" + set + ".json"), predictions);
+        int n = examples.size();
+        return new EvaluationResult(set, n, correct, n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : (double) generated / n,
+                n == 0 ? 0 : (double) latent / n, n == 0 ? 0 : seconds * 1000 / n);
+    }
+
+    private Map<String, Map<String, Double>> runProbes(Backbone model, Vocabulary vocabulary, CurriculumStage stage, Dataset data) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (Experiment.Configured<Probe> probe : experiment.probes()) {
+            checkStillWanted();
+            String name = probe.ref().name();
+            update(status.with(RunState.RUNNING, "probing with " + name));
+            try (NDManager scope = model.manager().newSubManager()) {
+                ProbeReport report = probe.ref().service().run(new ProbeContext(model, experiment.method().service(), stage,
+                        limit(data.test()), vocabulary, scope, probe.spec().options()));
+                store.write(store.path(id, "probe-" + name + ".json"), report);
+                out.put(name, report.scalars());
+            }
+        }
+        return out;
+    }
+
+    /** Stops at a step boundary when the run was cancelled or one of its parts left the registry. */
+    private void checkStillWanted() {
+        if (cancelled) {
+            throw new Stop(RunState.CANCELLED, "cancelled at step " + status.step());
+        }
+        for (ComponentRef<?> part : experiment.parts()) {
+            if (!catalog.present(part.kind(), part.service())) {
+                throw new Stop(RunState.FAILED, "The " + part.kind().word() + " '" + part.name() + "' (" + part.bundle() + " "
+                        + part.version() + ") was withdrawn at step " + status.step() + "; reinstall it and submit the spec again.");
+            }
+        }
+    }
+
+    private void update(RunStatus next) {
+        status = next;
+        store.writeStatus(next);
+    }
+
+    /** Keeps the whole trace next to the run's records, for a bug report. */
+    private void keepStackTrace(Throwable e) {
+        try {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            Files.writeString(store.path(id, "error.txt"), trace.toString());
+        } catch (IOException | RuntimeException ignored) {
+            // the status still says what went wrong
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null || root instanceof java.util.concurrent.ExecutionException)) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message + (root instanceof IllegalArgumentException || root instanceof IOException ? "" : " (" + root.getClass().getSimpleName() + ")");
+    }
+}

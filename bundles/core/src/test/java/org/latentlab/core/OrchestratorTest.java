@@ -1,0 +1,228 @@
+package org.latentlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+
+import org.latentlab.api.Capability;
+import org.latentlab.api.ComponentKind;
+import org.latentlab.api.experiment.EvaluationResult;
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.MetricsRecord;
+import org.latentlab.api.experiment.RunResult;
+import org.latentlab.api.experiment.RunState;
+import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.LossContext;
+import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.dataset.prosqa.ProsQaAdapter;
+import org.latentlab.loss.language.LanguageModelLoss;
+import org.latentlab.method.cot.ChainOfThought;
+import org.latentlab.method.nocot.NoChainOfThought;
+import org.latentlab.model.GptBackboneFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole experiments through the orchestrator, outside OSGi, with the real parts on the CPU. */
+class OrchestratorTest {
+
+    @TempDir
+    Path runs;
+
+    private Orchestrator orchestrator;
+
+    @BeforeEach
+    void start() {
+        orchestrator = new Orchestrator();
+        orchestrator.start(new LocalComputeEngine(), runs);
+        orchestrator.register(ComponentKind.BACKBONE, "gpt", new GptBackboneFactory(Engine.getEngine("PyTorch")), "1.0.0");
+        orchestrator.register(ComponentKind.DATASET, "prosqa", new ProsQaAdapter(), "1.0.0");
+        orchestrator.register(ComponentKind.METHOD, "cot", new ChainOfThought(), "1.0.0");
+        orchestrator.register(ComponentKind.METHOD, "nocot", new NoChainOfThought(), "1.0.0");
+        orchestrator.register(ComponentKind.LOSS, "language", new LanguageModelLoss(), "1.0.0");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        orchestrator.stop();
+    }
+
+    private ExperimentSpec spec(String method, int train, int epochs, String extra) {
+        return orchestrator.parse("""
+                {"name": "tiny-%s", "seed": 7,
+                 "dataset": {"name": "prosqa", "train": %d, "validation": 0, "test": 8},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                 "method": {"name": "%s"},
+                 "training": {"epochs": %d, "batchSize": 8, "learningRate": 0.003, "warmupSteps": 2, "logEvery": 1}%s}
+                """.formatted(method, train, method, epochs, extra), runs);
+    }
+
+    private RunStatus runToEnd(ExperimentSpec spec) throws InterruptedException {
+        String id = orchestrator.submit(spec);
+        RunStatus status = orchestrator.await(id, Duration.ofMinutes(5));
+        assertEquals(RunState.COMPLETED, status.state(), () -> "run ended " + status.state() + ": " + status.message() + "\n"
+                + readQuietly(runs.resolve(id).resolve("error.txt")));
+        return status;
+    }
+
+    @Test
+    void aRunTrainsEvaluatesAndRecordsEverything() throws Exception {
+        Path shared = sharedProsQa();
+        String files = shared == null ? "" : """
+                , "evaluation": {"maxNewTokens": 40, "limit": 4, "files": [{"name": "prosqa_valid", "path": "%s"}]}
+                """.formatted(shared);
+        RunStatus status = runToEnd(spec("cot", 16, 1, files));
+        Path dir = runs.resolve(status.id());
+        for (String file : List.of("spec.json", "status.json", "metrics.jsonl", "result.json", "vocabulary.json", "checkpoints/final.params",
+                "predictions-test.json")) {
+            assertTrue(Files.isRegularFile(dir.resolve(file)), file + " is recorded");
+        }
+        RunResult result = orchestrator.result(status.id()).orElseThrow();
+        assertEquals(2, result.steps(), "16 examples in batches of 8, one epoch");
+        EvaluationResult test = result.evaluations().get(0);
+        assertEquals("test", test.set());
+        assertEquals(4, test.examples(), "the evaluation limit applies to the held-out split too");
+        assertTrue(test.accuracy() >= 0 && test.accuracy() <= 1);
+        assertTrue(test.meanGeneratedTokens() > 0, "the model generated something");
+        if (shared != null) {
+            assertEquals("prosqa_valid", result.evaluations().get(1).set());
+            assertEquals(4, result.evaluations().get(1).examples(), "the published file, limited to 4");
+        }
+        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        assertEquals(2, metrics.size());
+        assertTrue(metrics.get(0).tokensPerSecond() > 0);
+        assertEquals(status.id(), orchestrator.runs().get(0).id(), "latent:runs lists it");
+    }
+
+    @Test
+    void trainingLowersTheLoss() throws Exception {
+        RunStatus status = runToEnd(spec("cot", 32, 12, ""));
+        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        double first = metrics.get(0).loss();
+        double last = metrics.get(metrics.size() - 1).loss();
+        assertTrue(last < 0.6 * first, "loss fell from " + first + " to " + last);
+    }
+
+    /** Bit-for-bit with one intra-op thread, as this module's tests run (parallel reductions reorder sums). */
+    @Test
+    void theSameSpecAndSeedGiveTheSameRunOnTheCpu() throws Exception {
+        ExperimentSpec spec = spec("nocot", 16, 2, "");
+        List<MetricsRecord> a = new RunStore(runs).metrics(runToEnd(spec).id());
+        List<MetricsRecord> b = new RunStore(runs).metrics(runToEnd(spec).id());
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).loss(), b.get(i).loss(), 0.0, "loss at step " + a.get(i).step());
+        }
+    }
+
+    @Test
+    void anUnknownMethodIsNamedWithTheAvailableOnes() {
+        int before = orchestrator.runs().size();
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(spec("coconat", 16, 1, "")));
+        assertEquals("Unknown method 'coconat'; the registered methods are: cot, nocot.", e.getMessage());
+        assertEquals(before, orchestrator.runs().size(), "nothing was recorded");
+    }
+
+    @Test
+    void aMissingDataFileIsRefusedBeforeAnythingRuns() throws Exception {
+        RunStatus earlier = runToEnd(spec("nocot", 8, 1, ""));
+        long start = System.nanoTime();
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(spec("cot", 16, 1, """
+                , "evaluation": {"files": [{"name": "valid", "path": "no/such/file.json"}]}
+                """)));
+        assertTrue((System.nanoTime() - start) / 1e9 < 5, "refused at once");
+        assertTrue(e.getMessage().startsWith("The evaluation file 'valid' does not exist at "), e.getMessage());
+        assertEquals(List.of(earlier.id()), orchestrator.runs().stream().map(RunStatus::id).toList(), "the store is intact");
+        assertTrue(orchestrator.result(earlier.id()).isPresent());
+    }
+
+    @Test
+    void aLossThatNeedsWhatTheMethodLacksIsRefused() {
+        orchestrator.register(ComponentKind.LOSS, "latent-only", new SupervisionLoss() {
+            @Override
+            public Set<Capability> requires() {
+                return Set.of(Capability.LATENT_STEPS);
+            }
+
+            @Override
+            public NDArray compute(LatentTrace trace, LossContext context) {
+                return trace.latents();
+            }
+        }, "1.0.0");
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "losses": [{"name": "latent-only"}]
+                """)));
+        assertTrue(e.getMessage().startsWith("The loss 'latent-only' needs LATENT_STEPS, which the method 'cot' does not provide"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownMethodOptionIsRefused() {
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.validate(orchestrator.parse("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot", "options": {"thoughts": 3}}}
+                """, runs)));
+        assertEquals("The method 'cot' has no option 'thoughts'; its options are: (none).", e.getMessage());
+    }
+
+    @Test
+    void aVersionRangeSelectsTheProvider() {
+        orchestrator.validate(spec("cot@[1.0,2.0)", 16, 1, ""));
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot@[2.0,3.0)", 16, 1, "")));
+        assertEquals("No method 'cot' in version range [2.0.0,3.0.0); installed versions: 1.0.0.", e.getMessage());
+    }
+
+    @Test
+    void aRunCanBeCancelled() throws Exception {
+        String id = orchestrator.submit(spec("cot", 64, 200, ""));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (orchestrator.status(id).orElseThrow().step() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(orchestrator.cancel(id));
+        RunStatus status = orchestrator.await(id, Duration.ofMinutes(1));
+        assertEquals(RunState.CANCELLED, status.state());
+        assertTrue(status.step() < status.totalSteps());
+        assertFalse(orchestrator.cancel(id), "a finished run cannot be cancelled again");
+        assertEquals(RunState.CANCELLED, new RunStore(runs).status(id).orElseThrow().state(), "recorded on disk");
+    }
+
+    @Test
+    void aRestartMarksUnfinishedRunsInterrupted() throws Exception {
+        RunStore store = new RunStore(runs);
+        String id = store.newRun("left-running");
+        store.writeStatus(RunStatus.queued(id, "left-running", "cot").with(RunState.RUNNING, "training"));
+        orchestrator.stop();
+        orchestrator = new Orchestrator();
+        orchestrator.start(new LocalComputeEngine(), runs);
+        assertEquals(RunState.INTERRUPTED, orchestrator.status(id).orElseThrow().state());
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static Path sharedProsQa() {
+        String root = System.getProperty("latentlab.shared.data");
+        if (root == null) {
+            return null;
+        }
+        Path file = Path.of(root, "prosqa", "prosqa_valid.json");
+        return Files.isRegularFile(file) ? file.toAbsolutePath() : null;
+    }
+}

@@ -1,0 +1,88 @@
+package org.latentlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.SpecException;
+import org.junit.jupiter.api.Test;
+
+class SpecReaderTest {
+
+    private final SpecReader reader = new SpecReader();
+
+    @Test
+    void readsAFullSpecAndFillsDefaults() {
+        ExperimentSpec spec = reader.read("""
+                {"name": "cot-prosqa", "dataset": {"name": "prosqa", "train": 64},
+                 "method": {"name": "cot"}, "training": {"batchSize": 8}}
+                """, Path.of("/specs"));
+        assertEquals("cot", spec.method().name());
+        assertEquals(64, spec.dataset().train());
+        assertEquals(8, spec.training().batchSize());
+        assertEquals(1, spec.training().epochs(), "absent fields take their defaults");
+        assertEquals("language", spec.losses().get(0).name(), "the language loss is the default");
+        assertEquals("gpt", spec.backbone().name());
+    }
+
+    @Test
+    void aTypoInAFieldNamesTheFieldAndListsTheAllowedOnes() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "training": {"batchsize": 8}}
+                """, null));
+        assertTrue(e.getMessage().contains("'training.batchsize'"), e.getMessage());
+        assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+        assertEquals(1, e.getMessage().split("\\. ").length, "one sentence: " + e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeNamesTheFieldAndTheExpectedType() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "prosqa", "train": "many"}, "method": {"name": "cot"}}
+                """, null));
+        assertEquals("The spec's field 'dataset.train' must be a whole number; fix its value.", e.getMessage());
+    }
+
+    @Test
+    void aFractionWhereAWholeNumberIsExpectedIsRefused() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "training": {"epochs": 1.5}}
+                """, null));
+        assertTrue(e.getMessage().contains("'training.epochs'"), e.getMessage());
+    }
+
+    @Test
+    void brokenJsonSaysWhere() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("{\"dataset\": {\"name\": \"prosqa\",}", null));
+        assertTrue(e.getMessage().startsWith("The spec is not valid JSON (line 1, column"), e.getMessage());
+    }
+
+    @Test
+    void aListIndexAppearsInThePath() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "losses": [{"name": "language", "wieght": 2}]}
+                """, null));
+        assertTrue(e.getMessage().contains("'losses[0].wieght'"), e.getMessage());
+    }
+
+    @Test
+    void relativeEvaluationFilesResolveAgainstTheSpecFolder() {
+        ExperimentSpec spec = reader.read("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot"},
+                 "evaluation": {"files": [{"name": "valid", "path": "../data/valid.json", "optional": true}]}}
+                """, Path.of("/work/specs"));
+        assertEquals(Path.of("/work/data/valid.json").toString(), spec.evaluation().files().get(0).path());
+        assertTrue(spec.evaluation().files().get(0).optional());
+    }
+
+    @Test
+    void aDuplicateKeyIsRefused() {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "method": {"name": "nocot"}}
+                """, null));
+        assertTrue(e.getMessage().contains("method"), e.getMessage());
+    }
+}

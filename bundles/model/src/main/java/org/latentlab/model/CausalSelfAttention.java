@@ -1,0 +1,84 @@
+package org.latentlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+
+/**
+ * Multi-head causal self-attention with a fused query/key/value projection:
+ * {@code softmax(Q Kᵀ / sqrt(d_head) + mask) V} per head, heads concatenated and projected (Vaswani et al. 2017, eq. 1).
+ * Keys are kept transposed, {@code [batch, heads, headDim, positions]}, so that every product starts from an array
+ * of the current pass and lands in the caller's manager, never in the cache's.
+ */
+final class CausalSelfAttention {
+    private final int dModel;
+    private final int heads;
+    private final int headDim;
+    private final float scale;
+    private final int layer;
+    private final NDArray qkvWeight;
+    private final NDArray qkvBias;
+    private final NDArray projWeight;
+    private final NDArray projBias;
+
+    CausalSelfAttention(Initialisation init, String name, int layer, int dModel, int heads, float residualStd) {
+        this.dModel = dModel;
+        this.heads = heads;
+        this.headDim = dModel / heads;
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.layer = layer;
+        qkvWeight = init.normal(name + ".qkv.weight", new Shape(3L * dModel, dModel), Initialisation.STD);
+        qkvBias = init.constant(name + ".qkv.bias", new Shape(3L * dModel), 0f);
+        projWeight = init.normal(name + ".proj.weight", new Shape(dModel, dModel), residualStd);
+        projBias = init.constant(name + ".proj.bias", new Shape(dModel), 0f);
+    }
+
+    /** Attends from {@code x} {@code [batch, T, d]} to the cached positions (if any) and to itself, causally. */
+    NDArray apply(NDArray x, GptKvCache cache) {
+        long batch = x.getShape().get(0);
+        long time = x.getShape().get(1);
+        NDList qkv = Linear.linear(x, qkvWeight, qkvBias).singletonOrThrow().split(3, 2);
+        NDArray queries = splitHeads(qkv.get(0), batch, time).mul(scale);              // Q / sqrt(d_head)
+        NDArray keysT = splitHeads(qkv.get(1), batch, time).transpose(0, 1, 3, 2);      // Kᵀ
+        NDArray values = splitHeads(qkv.get(2), batch, time);                          // V
+        int past = 0;
+        if (cache != null) {
+            past = cache.length();
+            NDArray[] extended = cache.extend(layer, keysT, values);
+            keysT = extended[0];
+            values = extended[1];
+        }
+        NDArray scores = queries.matMul(keysT).add(causalMask(x.getManager(), past, time));   // [B, H, T, past + T]
+        NDArray attended = scores.softmax(-1).matMul(values);                            // [B, H, T, headDim]
+        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, time, dModel);
+        return Linear.linear(merged, projWeight, projBias).singletonOrThrow();
+    }
+
+    /** Appends this pass's keys and values to the cache without attending: what a skipped block still owes the cache. */
+    void remember(NDArray x, GptKvCache cache) {
+        long batch = x.getShape().get(0);
+        long time = x.getShape().get(1);
+        NDList qkv = Linear.linear(x, qkvWeight, qkvBias).singletonOrThrow().split(3, 2);
+        cache.extend(layer, splitHeads(qkv.get(1), batch, time).transpose(0, 1, 3, 2), splitHeads(qkv.get(2), batch, time));
+    }
+
+    /** {@code [B, T, d]} to {@code [B, heads, T, headDim]}. */
+    private NDArray splitHeads(NDArray a, long batch, long time) {
+        return a.reshape(batch, time, heads, headDim).transpose(0, 2, 1, 3);
+    }
+
+    /** {@code [T, past + T]}: 0 where new position i may see position j (j ≤ past + i), -inf elsewhere. */
+    private static NDArray causalMask(NDManager manager, int past, long time) {
+        int t = Math.toIntExact(time);
+        int span = past + t;
+        float[] mask = new float[t * span];
+        for (int i = 0; i < t; i++) {
+            for (int j = past + i + 1; j < span; j++) {
+                mask[i * span + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return manager.create(mask, new Shape(t, span));
+    }
+}

@@ -1,0 +1,455 @@
+package org.latentlab.itests.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The built distribution, unpacked from its archive and used the way its README says: {@code bin/latentlab start},
+ * {@code shell}, {@code run}, {@code stop}. The instance gets free ports of its own, every wait is bounded, and the
+ * instance is stopped, or killed, whatever happens.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class DistributionIT {
+
+    /** A first start unpacks the PyTorch natives; the launcher itself gives up after START_SECONDS. */
+    private static final int START_SECONDS = 300;
+    private static final Duration START = Duration.ofSeconds(START_SECONDS + 60);
+    private static final Duration COMMAND = Duration.ofMinutes(2);
+    private static final Duration RUN = Duration.ofMinutes(10);
+    private static final Duration STOP = Duration.ofMinutes(2);
+
+    private static final List<String> BUNDLES = List.of("org.latentlab.api", "org.latentlab.engine",
+            "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.dataset.prosqa",
+            "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.loss.language");
+    private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
+            "latentlab-method-cot", "latentlab-method-nocot", "latentlab-loss-language", "latentlab-demo");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
+
+    private Path work;
+    private Path home;
+    private int sshPort;
+    private String shippedUsers;
+    private String shippedKeys;
+    private boolean shippedHostKey;
+    private boolean shippedOwnerKeys;
+
+    @BeforeAll
+    void unpackAndStart() throws Exception {
+        String archive = System.getProperty("latentlab.distribution");
+        assertNotNull(archive, "the system property latentlab.distribution names the distribution archive");
+        Path tarGz = Path.of(archive);
+        assertTrue(Files.isRegularFile(tarGz), "the distribution archive " + tarGz + " exists; build the platform module first");
+
+        work = Path.of(System.getProperty("latentlab.work", "target/distribution-it")).toAbsolutePath();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        Result untar = exec(work, Duration.ofMinutes(3), Map.of(), "tar", "-xzf", tarGz.toString());
+        assertEquals(0, untar.exit(), () -> "tar could not unpack " + tarGz + ": " + untar.output());
+        try (Stream<Path> entries = Files.list(work)) {
+            home = entries.filter(Files::isDirectory).findFirst()
+                    .orElseThrow(() -> new AssertionError("the archive " + tarGz + " holds no directory"));
+        }
+
+        // what ships, before anything is started or logged in
+        shippedUsers = Files.readString(home.resolve("etc/users.properties"));
+        shippedKeys = Files.readString(home.resolve("etc/keys.properties"));
+        shippedHostKey = Files.exists(home.resolve("etc/host.key"));
+        shippedOwnerKeys = Files.exists(home.resolve("etc/latentlab"));
+
+        // ports of its own, so that it cannot clash with an instance that already runs here
+        int[] ports = freePorts(3);
+        sshPort = ports[0];
+        setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ports[0]);
+        setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", ports[1]);
+        setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", ports[2]);
+
+        Path specs = Files.createDirectories(work.resolve("specs"));
+        Files.writeString(specs.resolve("tiny-cot.json"), tinySpec("smoke-cot", "cot"));
+        Files.writeString(specs.resolve("tiny-nocot.json"), tinySpec("smoke-nocot", "nocot"));
+
+        Result start = launcher(work, START, "start");
+        assertEquals(0, start.exit(), () -> "bin/latentlab start failed:\n" + start.output() + logTail());
+    }
+
+    @AfterAll
+    void stopWhateverHappened() {
+        if (home == null) {
+            return;
+        }
+        try {
+            launcher(work, STOP, "stop");
+        } catch (Exception | AssertionError e) {
+            System.err.println("bin/latentlab stop failed: " + e.getMessage());
+        } finally {
+            killIfStillRunning();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theDistributionShipsNoUserPasswordOrKey() {
+        assertEquals(List.of(), activeEntries(shippedUsers), "etc/users.properties ships no user");
+        assertEquals(List.of(), activeEntries(shippedKeys), "etc/keys.properties ships no key");
+        assertFalse(shippedHostKey, "no SSH host key ships; each installation makes its own");
+        assertFalse(shippedOwnerKeys, "no client key ships");
+        assertTrue(Files.isExecutable(home.resolve("bin/latentlab")), "bin/latentlab is executable");
+    }
+
+    @Test
+    @Order(2)
+    void firstUseRegisteredOneLoginForTheLocalUserOnly() throws IOException {
+        List<String> keys = activeEntries(Files.readString(home.resolve("etc/keys.properties")));
+        List<String> users = activeEntries(Files.readString(home.resolve("etc/users.properties")));
+        assertEquals(1, keys.size() + users.size(), () -> "one login registered; keys " + keys + ", users " + users);
+        Path keyFiles = home.resolve("etc/latentlab");
+        if (keys.size() == 1) {
+            try (Stream<Path> files = Files.list(keyFiles)) {
+                for (Path file : files.collect(Collectors.toList())) {
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                    assertTrue(permissions.stream().allMatch(p -> p.name().startsWith("OWNER")),
+                            file + " is readable by its owner only: " + permissions);
+                }
+            }
+        } else {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(home.resolve("etc/users.properties"));
+            assertTrue(permissions.stream().allMatch(p -> p.name().startsWith("OWNER")),
+                    "etc/users.properties holds a password and is readable by its owner only: " + permissions);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void sshListensOnTheLoopbackInterfaceOnly() throws Exception {
+        int checks = 0;
+        Optional<Result> sockets = tryExec(work, COMMAND, "ss", "-ltnH");
+        if (sockets.isPresent() && sockets.get().exit() == 0) {
+            List<String> local = sockets.get().output().lines()
+                    .map(line -> line.trim().split("\\s+"))
+                    .filter(columns -> columns.length >= 4 && columns[3].endsWith(":" + sshPort))
+                    .map(columns -> columns[3])
+                    .collect(Collectors.toList());
+            assertFalse(local.isEmpty(), "ss lists a socket listening on the SSH port " + sshPort);
+            for (String address : local) {
+                assertTrue(address.equals("127.0.0.1:" + sshPort) || address.equals("[::ffff:127.0.0.1]:" + sshPort),
+                        "the SSH port listens on " + address + ", not on the loopback interface only");
+            }
+            checks++;
+        }
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address instanceof Inet6Address) {
+                    continue;
+                }
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(address, sshPort), 2000);
+                    fail("the SSH port " + sshPort + " answers on " + address.getHostAddress());
+                } catch (IOException refused) {
+                    checks++;
+                }
+            }
+        }
+        assumeTrue(checks > 0, "neither ss nor a non-loopback address is available to check the SSH binding");
+    }
+
+    @Test
+    @Order(4)
+    void everyPlatformBundleIsActiveAndTheEngineStartsEarly() {
+        String list = shell("bundle:list -s -t 0");
+        for (String bundle : BUNDLES) {
+            List<String> row = row(list, bundle);
+            assertFalse(row.isEmpty(), () -> bundle + " is installed:\n" + list);
+            assertEquals("Active", row.get(1), () -> bundle + " is active:\n" + list);
+        }
+        assertEquals("50", row(list, "org.latentlab.engine").get(2), () -> "the engine starts early:\n" + list);
+    }
+
+    @Test
+    @Order(5)
+    void theLatentLabFeaturesAreInstalled() {
+        String list = shell("feature:list -i");
+        for (String feature : FEATURES) {
+            List<String> row = row(list, feature);
+            assertFalse(row.isEmpty(), () -> feature + " is installed:\n" + list);
+            assertTrue(row.contains("Started"), () -> feature + " is started:\n" + list);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theComponentsOfTheDemoAreRegistered() {
+        String components = shell("latent:components");
+        for (String name : List.of("prosqa", "cot", "nocot", "language", "gpt")) {
+            assertTrue(components.lines().anyMatch(line -> cells(line).contains(name)),
+                    () -> name + " is listed by latent:components:\n" + components);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aTinyRunOnTheRunningPlatformPrintsItsResults() throws Exception {
+        // a path relative to the caller's working directory
+        Result run = launcher(work, RUN, "run", "specs/tiny-cot.json");
+        assertEquals(0, run.exit(), () -> "bin/latentlab run failed:\n" + run.output() + logTail());
+        assertResultTable(run.output(), "cot");
+        assertRecorded("smoke-cot");
+        assertEquals(0, launcher(work, COMMAND, "status").exit(), "the platform that was running still runs");
+    }
+
+    @Test
+    @Order(8)
+    void runStartsThePlatformWhenItIsDownAndStopsItAgain() throws Exception {
+        Result stop = launcher(work, STOP, "stop");
+        assertEquals(0, stop.exit(), () -> "bin/latentlab stop failed:\n" + stop.output());
+        Result down = launcher(work, COMMAND, "status");
+        assertEquals(3, down.exit(), () -> "the platform is down:\n" + down.output());
+
+        Result run = launcher(work.resolve("specs"), RUN.plus(START), "run", "tiny-nocot.json");
+        assertEquals(0, run.exit(), () -> "bin/latentlab run failed:\n" + run.output() + logTail());
+        assertResultTable(run.output(), "nocot");
+        assertRecorded("smoke-nocot");
+
+        Result after = launcher(work, COMMAND, "status");
+        assertEquals(3, after.exit(), () -> "run stopped the platform it started:\n" + after.output());
+    }
+
+    @Test
+    @Order(9)
+    void aMissingSpecFailsWithOneSentenceBeforeAnythingStarts() throws Exception {
+        Result run = launcher(work, COMMAND, "run", "specs/no-such-spec.json");
+        assertNotEquals(0, run.exit(), "a missing spec fails");
+        assertEquals("latentlab: no spec file at " + work.resolve("specs/no-such-spec.json") + ".", run.output().trim());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static String tinySpec(String name, String method) {
+        return """
+                {
+                  "name": "%s",
+                  "seed": 7,
+                  "device": "cpu",
+                  "dataset": {"name": "prosqa", "train": 8, "validation": 0, "test": 4, "options": {}},
+                  "backbone": {"name": "gpt", "dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                  "method": {"name": "%s", "options": {}},
+                  "losses": [{"name": "language", "weight": 1.0}],
+                  "probes": [],
+                  "training": {"epochs": 1, "maxSteps": 2, "batchSize": 4, "learningRate": 0.003, "weightDecay": 0.0,
+                               "warmupSteps": 1, "gradientClip": 1.0, "logEvery": 1},
+                  "evaluation": {"maxNewTokens": 40, "limit": 4, "files": []}
+                }
+                """.formatted(name, method);
+    }
+
+    private static void assertResultTable(String output, String method) {
+        List<String> header = output.lines().map(DistributionIT::cells).filter(cells -> cells.contains("Accuracy"))
+                .findFirst().orElseThrow(() -> new AssertionError("latent:run prints a result table:\n" + output));
+        assertTrue(header.contains("Method") && header.contains("Set"), () -> "the result table's header: " + header);
+        assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains(method) && cells.contains("test")),
+                () -> "the result table has the " + method + " run's test set:\n" + output);
+    }
+
+    /** The run whose spec has this name is recorded under ${karaf.data}/latentlab/runs with its result. */
+    private void assertRecorded(String name) throws IOException {
+        Path runs = home.resolve("data/latentlab/runs");
+        assertTrue(Files.isDirectory(runs), "runs are recorded in " + runs);
+        try (Stream<Path> dirs = Files.list(runs)) {
+            List<Path> matching = dirs.filter(dir -> {
+                try {
+                    return Files.readString(dir.resolve("spec.json")).contains("\"" + name + "\"");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).collect(Collectors.toList());
+            assertEquals(1, matching.size(), () -> "one run of " + name + " is recorded in " + runs + ": " + matching);
+            assertTrue(Files.isRegularFile(matching.get(0).resolve("result.json")), "the run's result.json is recorded");
+        }
+    }
+
+    /** The shell command's output, through bin/latentlab; fails the test when the command fails. */
+    private String shell(String command) {
+        try {
+            Result result = launcher(work, COMMAND, "shell", command);
+            assertEquals(0, result.exit(), () -> command + " failed:\n" + result.output());
+            return result.output();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(command + " could not be run: " + e, e);
+        }
+    }
+
+    private Result launcher(Path directory, Duration timeout, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/latentlab").toString());
+        command.addAll(Arrays.asList(arguments));
+        Map<String, String> environment = new HashMap<>();
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("LATENTLAB_START_TIMEOUT", Integer.toString(START_SECONDS));
+        return exec(directory, timeout, environment, command.toArray(String[]::new));
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    /** Runs a command with no input; kills it and its children and fails when it does not end in time. */
+    private static Result exec(Path directory, Duration timeout, Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
+        File output = File.createTempFile("latentlab-it", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s; its output:\n"
+                        + Files.readString(output.toPath(), StandardCharsets.UTF_8));
+            }
+            String text = ANSI.matcher(Files.readString(output.toPath(), StandardCharsets.UTF_8)).replaceAll("");
+            return new Result(process.exitValue(), text);
+        } finally {
+            Files.deleteIfExists(output.toPath());
+        }
+    }
+
+    private static Optional<Result> tryExec(Path directory, Duration timeout, String... command) throws InterruptedException {
+        try {
+            return Optional.of(exec(directory, timeout, Map.of(), command));
+        } catch (IOException notInstalled) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops the Karaf JVM of the unpacked distribution if it still runs after bin/latentlab stop. */
+    private void killIfStillRunning() {
+        Path pidFile = home.resolve("karaf.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info().arguments().map(Arrays::asList).orElse(List.of())
+                            .contains("-Dkaraf.home=" + home))
+                    .ifPresent(process -> {
+                        System.err.println("The distribution under test still runs; killing process " + pid + ".");
+                        process.destroy();
+                        try {
+                            process.onExit().get(20, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            process.destroyForcibly();
+                        }
+                    });
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("Could not read " + pidFile + ": " + e);
+        }
+    }
+
+    /** Lines of a properties file that define something other than a group: users or keys. */
+    private static List<String> activeEntries(String properties) {
+        return properties.lines().map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#") && !line.startsWith("!"))
+                .filter(line -> !line.startsWith("_g_\\:"))
+                .collect(Collectors.toList());
+    }
+
+    /** The cells of a table row printed by the Karaf shell. */
+    private static List<String> cells(String line) {
+        return Arrays.stream(line.split("[│|]")).map(String::trim).collect(Collectors.toList());
+    }
+
+    /** The cells of the first table row with a cell equal to the name, or no cells. */
+    private static List<String> row(String table, String name) {
+        return table.lines().map(DistributionIT::cells).filter(cells -> cells.contains(name)).findFirst().orElse(List.of());
+    }
+
+    private String logTail() {
+        Path log = home.resolve("data/log/karaf.log");
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "\n--- last lines of " + log + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "\n(no " + log + ")";
+        }
+    }
+
+    private static void setProperty(Path file, String key, int value) throws IOException {
+        String text = Files.readString(file);
+        Matcher line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$").matcher(text);
+        assertTrue(line.find(), file + " sets " + key);
+        Files.writeString(file, line.replaceFirst(Matcher.quoteReplacement(key + " = " + value)));
+    }
+
+    /** Distinct free TCP ports on the loopback interface. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(path);
+            }
+        }
+    }
+}

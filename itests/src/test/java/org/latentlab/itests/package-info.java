@@ -1,0 +1,2 @@
+/** Tests that run inside an OSGi framework against the platform's bundles. */
+package org.latentlab.itests;
