@@ -52,6 +52,24 @@ class ComputeEngineTest {
     }
 
     @Test
+    void workWithoutGradientsRecordsNoGraphAndTrainingLeavesRecordingOff() throws Exception {
+        try (NDManager manager = compute.newManager(compute.device("auto"))) {
+            NDArray w = manager.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            // in place on a leaf that needs gradients is only allowed while nothing is recorded
+            compute.withoutGradients(() -> w.muli(2f));
+            assertEquals(4f, w.getFloat(1), 0f);
+            compute.train(collector -> {
+                collector.backward(w.mul(w).sum());
+                return null;
+            });
+            compute.withoutGradients(() -> w.addi(1f));
+            w.subi(1f);
+            assertEquals(4f, w.getFloat(1), 0f, "after a step this thread records nothing outside train()");
+        }
+    }
+
+    @Test
     void aTrainingStepGivesTheGradientOfTheLoss() throws Exception {
         try (NDManager manager = compute.newManager(compute.device("auto"))) {
             float gradient = gradientOfSquaredError(manager, 3f, 2f, 10f);

@@ -8,4 +8,9 @@ public enum ComponentKind {
     public String word() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The plural, as in "the registered losses are". */
+    public String plural() {
+        return this == LOSS ? "losses" : word() + "s";
+    }
 }

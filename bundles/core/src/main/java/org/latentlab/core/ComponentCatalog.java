@@ -68,7 +68,7 @@ final class ComponentCatalog {
         final VersionRange inRange = range;
         List<ComponentRef<?>> named = byKind.get(kind).stream().filter(r -> r.name().equals(wanted)).toList();
         if (named.isEmpty()) {
-            throw new SpecException("Unknown " + kind.word() + " '" + wanted + "'; the registered " + kind.word() + "s are: "
+            throw new SpecException("Unknown " + kind.word() + " '" + wanted + "'; the registered " + kind.plural() + " are: "
                     + names(kind) + ".");
         }
         Optional<ComponentRef<?>> best = named.stream()
