@@ -58,10 +58,17 @@ public class RunCommand implements Action {
             ids.forEach(out::println);
             return null;
         }
+        List<String> unfinished = new ArrayList<>();
         for (String id : ids) {
-            follow(id, out);
+            if (follow(id, out) != RunState.COMPLETED) {
+                unfinished.add(id);
+            }
         }
         ResultTables.printComparison(experiments, ids, out);
+        if (!unfinished.isEmpty()) {
+            throw new IllegalStateException(unfinished.size() + " of " + ids.size() + " runs did not complete (" + String.join(", ", unfinished)
+                    + "); see latent:show <id> and the run's error.txt.");
+        }
         return null;
     }
 
@@ -80,8 +87,8 @@ public class RunCommand implements Action {
         }
     }
 
-    /** Prints a live progress line until the run finishes. */
-    private void follow(String id, PrintStream out) throws InterruptedException {
+    /** Prints a live progress line until the run finishes; returns how it ended. */
+    private RunState follow(String id, PrintStream out) throws InterruptedException {
         String last = "";
         while (true) {
             RunStatus s = experiments.await(id, Duration.ofSeconds(1));
@@ -100,7 +107,7 @@ public class RunCommand implements Action {
                 if (s.state() != RunState.COMPLETED) {
                     out.println(id + " " + s.state().name().toLowerCase() + ": " + s.message());
                 }
-                return;
+                return s.state();
             }
         }
     }

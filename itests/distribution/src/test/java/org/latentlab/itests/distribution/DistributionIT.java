@@ -230,6 +230,21 @@ class DistributionIT {
 
     @Test
     @Order(7)
+    void thePluginsCanBeRemovedAndInstalledAgainWithoutRefreshingTheEngine() {
+        String removed = shell("feature:uninstall -v latentlab-demo");
+        assertFalse(removed.contains("org.latentlab.engine"), () -> "removing plugins leaves the engine alone:\n" + removed);
+        String left = shell("latent:components");
+        assertFalse(left.lines().anyMatch(line -> cells(line).contains("cot")), () -> "the cot method is gone:\n" + left);
+
+        String added = shell("feature:install -v latentlab-demo");
+        assertFalse(added.contains("org.latentlab.engine"), () -> "adding plugins leaves the engine alone:\n" + added);
+        String back = shell("latent:components");
+        assertTrue(back.lines().anyMatch(line -> cells(line).contains("cot")), () -> "the cot method is back:\n" + back);
+        assertEquals("Active", row(shell("bundle:list -s -t 0"), "org.latentlab.engine").get(1), "the engine is active");
+    }
+
+    @Test
+    @Order(8)
     void aTinyRunOnTheRunningPlatformPrintsItsResults() throws Exception {
         // a path relative to the caller's working directory
         Result run = launcher(work, RUN, "run", "specs/tiny-cot.json");
@@ -240,7 +255,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void runStartsThePlatformWhenItIsDownAndStopsItAgain() throws Exception {
         Result stop = launcher(work, STOP, "stop");
         assertEquals(0, stop.exit(), () -> "bin/latentlab stop failed:\n" + stop.output());
@@ -257,7 +272,7 @@ class DistributionIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aMissingSpecFailsWithOneSentenceBeforeAnythingStarts() throws Exception {
         Result run = launcher(work, COMMAND, "run", "specs/no-such-spec.json");
         assertNotEquals(0, run.exit(), "a missing spec fails");
@@ -288,7 +303,9 @@ class DistributionIT {
         List<String> header = output.lines().map(DistributionIT::cells).filter(cells -> cells.contains("Accuracy"))
                 .findFirst().orElseThrow(() -> new AssertionError("latent:run prints a result table:\n" + output));
         assertTrue(header.contains("Method") && header.contains("Set"), () -> "the result table's header: " + header);
-        assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains(method) && cells.contains("test")),
+        // the method's cell reads "cot 1.0.0", its name and version
+        assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains("test")
+                        && cells.stream().anyMatch(cell -> cell.equals(method) || cell.startsWith(method + " "))),
                 () -> "the result table has the " + method + " run's test set:\n" + output);
     }
 
@@ -342,6 +359,8 @@ class DistributionIT {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(output);
+            // the unpacked distribution finds its own home, data and configuration
+            builder.environment().keySet().removeIf(name -> name.startsWith("KARAF_"));
             builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
