@@ -81,9 +81,9 @@ class OrchestratorTest {
     @Test
     void aRunTrainsEvaluatesAndRecordsEverything() throws Exception {
         Path shared = sharedProsQa();
-        String files = shared == null ? "" : """
-                , "evaluation": {"maxNewTokens": 40, "limit": 4, "files": [{"name": "prosqa_valid", "path": "%s"}]}
-                """.formatted(shared);
+        String files = """
+                , "evaluation": {"maxNewTokens": 40, "limit": 4, "files": [%s]}
+                """.formatted(shared == null ? "" : "{\"name\": \"prosqa_valid\", \"path\": \"" + shared + "\"}");
         RunStatus status = runToEnd(spec("cot", 16, 1, files));
         Path dir = runs.resolve(status.id());
         for (String file : List.of("spec.json", "status.json", "metrics.jsonl", "result.json", "vocabulary.json", "checkpoints/final.params",
