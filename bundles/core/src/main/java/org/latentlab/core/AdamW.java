@@ -53,7 +53,8 @@ final class AdamW implements AutoCloseable {
 
     /**
      * One update with learning rate {@code lr}; gradients whose global norm exceeds {@code clip} (when positive)
-     * are scaled down to it. Returns the global gradient norm before clipping.
+     * are scaled down to it. Returns the global gradient norm before clipping. A gradient that is not finite is
+     * discarded and nothing is updated; the caller sees it in the returned norm.
      */
     double step(double lr, double clip) {
         t++;
@@ -68,6 +69,12 @@ final class AdamW implements AutoCloseable {
                 squares = squares == null ? s : squares.add(s);
             }
             double norm = Math.sqrt(squares.getFloat());
+            if (!Double.isFinite(norm)) {
+                // a non-finite gradient would poison every parameter: drop it and leave the step undone
+                t--;
+                grads.forEach(g -> g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f));
+                return norm;
+            }
             double scale = clip > 0 && norm > clip ? clip / (norm + 1e-6) : 1.0;
             double correction1 = 1 - Math.pow(beta1, t);
             double correction2 = 1 - Math.pow(beta2, t);

@@ -58,6 +58,9 @@ final class TrainingRun implements Runnable {
         }
     }
 
+    /** Updates with a non-finite gradient that a run survives (each is noted in the result) before it fails. */
+    static final int MAX_SKIPPED_UPDATES = 10;
+
     private final String id;
     private final Experiment experiment;
     private final ExperimentSpec spec;
@@ -145,6 +148,7 @@ final class TrainingRun implements Runnable {
 
             Random order = new Random(seed);
             long step = 0;
+            int skipped = 0;
             double loss = Double.NaN;
             long tokens = 0;
             long windowTokens = 0;
@@ -182,7 +186,15 @@ final class TrainingRun implements Runnable {
                             throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + (step + 1)
                                     + "; lower training.learningRate or raise training.warmupSteps.");
                         }
-                        optimizer.step(lr, training.gradientClip());
+                        double gradientNorm = optimizer.step(lr, training.gradientClip());
+                        if (!Double.isFinite(gradientNorm)) {
+                            skipped++;
+                            notes.add("step " + (step + 1) + ": the gradient norm was " + gradientNorm + "; the update was skipped");
+                            if (skipped > MAX_SKIPPED_UPDATES) {
+                                throw new Stop(RunState.FAILED, "The gradient was not finite in " + skipped + " steps (the last at step "
+                                        + (step + 1) + "); lower training.learningRate or raise training.warmupSteps.");
+                            }
+                        }
                         step++;
                         tokens += stepTokens[0];
                         windowTokens += stepTokens[0];

@@ -1,0 +1,74 @@
+package org.latentlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    private final Engine engine = Engine.getEngine("PyTorch");
+
+    private void backward(java.util.function.Supplier<NDArray> loss) {
+        try (GradientCollector collector = engine.newGradientCollector()) {
+            collector.backward(loss.get());
+        }
+    }
+
+    @Test
+    void theFirstStepMovesEachWeightByTheLearningRateAndZeroesTheGradient() {
+        try (NDManager m = engine.newBaseManager()) {
+            NDArray w = m.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            try (AdamW adam = new AdamW(Map.of("w", w), m, 0.0)) {
+                backward(() -> w.mul(3f).sum());
+                double norm = adam.step(0.1, 0);
+                assertEquals(Math.sqrt(18), norm, 1e-5, "global norm of the gradient (3, 3)");
+                // m̂ / √v̂ = g / |g| = 1 on the first step
+                assertArrayEquals(new float[] {0.9f, 1.9f}, w.toFloatArray(), 1e-5f);
+                assertArrayEquals(new float[] {0f, 0f}, w.getGradient().toFloatArray(), 0f);
+            }
+        }
+    }
+
+    @Test
+    void weightDecayShrinksMatricesButNotVectors() {
+        try (NDManager m = engine.newBaseManager()) {
+            NDArray matrix = m.create(new float[] {1f, 1f, 1f, 1f}, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray bias = m.create(new float[] {1f, 1f});
+            matrix.setRequiresGradient(true);
+            bias.setRequiresGradient(true);
+            try (AdamW adam = new AdamW(new java.util.LinkedHashMap<>(Map.of("matrix", matrix, "bias", bias)), m, 0.5)) {
+                backward(() -> matrix.sum().add(bias.sum()).mul(0f));
+                adam.step(0.1, 0);
+                assertEquals(0.95f, matrix.toFloatArray()[0], 1e-6f, "θ ← θ − lr·λ·θ with a zero gradient");
+                assertEquals(1f, bias.toFloatArray()[0], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteGradientIsDroppedAndChangesNothing() {
+        try (NDManager m = engine.newBaseManager()) {
+            NDArray w = m.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            try (AdamW adam = new AdamW(Map.of("w", w), m, 0.0)) {
+                backward(() -> w.mul(Float.NaN).sum());
+                assertTrue(Double.isNaN(adam.step(0.1, 1.0)));
+                assertArrayEquals(new float[] {1f, 2f}, w.toFloatArray(), 0f, "the weights are untouched");
+                // the next finite step is a first step again
+                backward(() -> w.sum());
+                adam.step(0.1, 0);
+                assertArrayEquals(new float[] {0.9f, 1.9f}, w.toFloatArray(), 1e-5f);
+            }
+        }
+    }
+}
