@@ -195,6 +195,11 @@ public final class Orchestrator implements ExperimentService {
         ComponentRef<BackboneFactory> backbone = catalog.resolve(ComponentKind.BACKBONE, spec.backbone().name());
         ComponentRef<ReasoningMethod> method = catalog.resolve(ComponentKind.METHOD, spec.method().name());
         checkOptions("method", method.name(), spec.method(), method.service().options());
+        try {
+            method.service().curriculum(spec.method().options(), spec.training().epochs());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
+        }
         Set<Capability> provided = method.service().provides();
         List<Experiment.Configured<SupervisionLoss>> losses = new ArrayList<>();
         for (ComponentSpec l : spec.losses()) {
