@@ -250,7 +250,10 @@ class DistributionIT {
         Result run = launcher(work, RUN, "run", "specs/tiny-cot.json");
         assertEquals(0, run.exit(), () -> "bin/latentlab run failed:\n" + run.output() + logTail());
         assertResultTable(run.output(), "cot");
-        assertRecorded("smoke-cot");
+        String id = assertRecorded("smoke-cot");
+        assertResultTable(shell("latent:compare " + id), "cot");
+        Result unknown = launcher(work, COMMAND, "shell", "latent:compare no-such-run");
+        assertTrue(unknown.exit() != 0 && unknown.output().contains("There is no run 'no-such-run'"), () -> "an unknown id is named:\n" + unknown.output());
         assertEquals(0, launcher(work, COMMAND, "status").exit(), "the platform that was running still runs");
     }
 
@@ -310,7 +313,7 @@ class DistributionIT {
     }
 
     /** The run whose spec has this name is recorded under ${karaf.data}/latentlab/runs with its result. */
-    private void assertRecorded(String name) throws IOException {
+    private String assertRecorded(String name) throws IOException {
         Path runs = home.resolve("data/latentlab/runs");
         assertTrue(Files.isDirectory(runs), "runs are recorded in " + runs);
         try (Stream<Path> dirs = Files.list(runs)) {
@@ -323,6 +326,7 @@ class DistributionIT {
             }).collect(Collectors.toList());
             assertEquals(1, matching.size(), () -> "one run of " + name + " is recorded in " + runs + ": " + matching);
             assertTrue(Files.isRegularFile(matching.get(0).resolve("result.json")), "the run's result.json is recorded");
+            return matching.get(0).getFileName().toString();
         }
     }
 

@@ -1,0 +1,35 @@
+package org.latentlab.shell;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.latentlab.api.experiment.ExperimentService;
+import org.latentlab.api.experiment.SpecException;
+
+@Command(scope = "latent", name = "compare", description = "Prints finished runs side by side: method, accuracy per evaluation set, generated tokens, latency, training time.")
+@Service
+public class CompareCommand implements Action {
+
+    @Reference
+    ExperimentService experiments;
+
+    @Argument(index = 0, name = "id", description = "Run ids (see latent:runs)", required = true, multiValued = true)
+    @Completion(RunIdCompleter.class)
+    List<String> ids;
+
+    @Override
+    public Object execute() {
+        for (String id : ids) {
+            if (experiments.status(id).isEmpty()) {
+                throw new SpecException("There is no run '" + id + "'; list the runs with latent:runs.");
+            }
+        }
+        ResultTables.printComparison(experiments, ids, System.out);
+        return null;
+    }
+}
