@@ -35,22 +35,23 @@ final class CausalSelfAttention {
         projBias = init.constant(name + ".proj.bias", new Shape(dModel), 0f);
     }
 
-    /** Attends from {@code x} {@code [batch, T, d]} to the cached positions (if any) and to itself, causally. */
-    NDArray apply(NDArray x, GptKvCache cache) {
+    /**
+     * Attends from {@code x} {@code [batch, T, d]} to the cached columns (if any) and to itself, under {@code mask}: the
+     * pass's {@link #causalMask} or {@link #paddedCausalMask}, made once per pass and shared by every layer.
+     */
+    NDArray apply(NDArray x, GptKvCache cache, NDArray mask) {
         long batch = x.getShape().get(0);
         long time = x.getShape().get(1);
         NDList qkv = Linear.linear(x, qkvWeight, qkvBias).singletonOrThrow().split(3, 2);
         NDArray queries = splitHeads(qkv.get(0), batch, time).mul(scale);              // Q / sqrt(d_head)
         NDArray keysT = splitHeads(qkv.get(1), batch, time).transpose(0, 1, 3, 2);      // Kᵀ
         NDArray values = splitHeads(qkv.get(2), batch, time);                          // V
-        int past = 0;
         if (cache != null) {
-            past = cache.length();
             NDArray[] extended = cache.extend(layer, keysT, values);
             keysT = extended[0];
             values = extended[1];
         }
-        NDArray scores = queries.matMul(keysT).add(causalMask(x.getManager(), past, time));   // [B, H, T, past + T]
+        NDArray scores = queries.matMul(keysT).add(mask);                                 // [B, H, T, past + T]
         NDArray attended = scores.softmax(-1).matMul(values);                            // [B, H, T, headDim]
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, time, dModel);
         return Linear.linear(merged, projWeight, projBias).singletonOrThrow();
@@ -70,8 +71,7 @@ final class CausalSelfAttention {
     }
 
     /** {@code [T, past + T]}: 0 where new position i may see position j (j ≤ past + i), -inf elsewhere. */
-    private static NDArray causalMask(NDManager manager, int past, long time) {
-        int t = Math.toIntExact(time);
+    static NDArray causalMask(NDManager manager, int past, int t) {
         int span = past + t;
         float[] mask = new float[t * span];
         for (int i = 0; i < t; i++) {
@@ -80,5 +80,29 @@ final class CausalSelfAttention {
             }
         }
         return manager.create(mask, new Shape(t, span));
+    }
+
+    /**
+     * {@code [batch, 1, T, past + T]}: 0 where new column i of a row may see column j, -inf elsewhere. Column j is seen
+     * iff j ≤ past + i and j is a real input of that row (cached: {@code cache.isReal}; new: {@code passReal}
+     * {@code [batch * T]} row-major, null for all real), or j is the query's own column, so that no row of scores is
+     * all -inf (softmax would give NaN at a padded query, and NaN would spread to real ones through later layers).
+     */
+    static NDArray paddedCausalMask(NDManager manager, GptKvCache cache, boolean[] passReal, int batch, int past, int t) {
+        int span = past + t;
+        float[] mask = new float[batch * t * span];
+        for (int row = 0; row < batch; row++) {
+            for (int i = 0; i < t; i++) {
+                int offset = (row * t + i) * span;
+                for (int j = 0; j < span; j++) {
+                    boolean real = j < past ? cache.isReal(row, j) : passReal == null || passReal[row * t + j - past];
+                    boolean visible = j == past + i || (j < past + i && real);
+                    if (!visible) {
+                        mask[offset + j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+        }
+        return manager.create(mask, new Shape(batch, 1, t, span));
     }
 }

@@ -11,8 +11,10 @@ import java.util.function.UnaryOperator;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -36,6 +38,11 @@ import org.latentlab.api.model.Taps;
  * <p>Taps: a skipped layer passes its input on unchanged and records zero {@code attn_out} and {@code mlp_out} (it
  * still caches its keys and values, so a cache stays usable by later passes); a replaced layer's {@code resid_post}
  * is the replacement, the array the next layer sees.
+ *
+ * <p>Padding ({@link #forward(NDArray, NDArray, NDArray, KvCache, Taps)}): padded inputs enter the first block as zero
+ * vectors and are masked out as keys for every query but their own column, so real columns never see them and padded
+ * columns' outputs stay finite; the cache keeps the mask of its columns for later passes. Without padding, that
+ * forward builds the same plain causal mask as the start-position one.
  */
 public final class GptBackbone implements Backbone {
     private final BackboneConfig config;
@@ -83,8 +90,8 @@ public final class GptBackbone implements Backbone {
         try {
             return Embedding.embedding(tokenIds, tokenEmbedding, SparseFormat.DENSE).singletonOrThrow();
         } catch (EngineException e) {
-            long min = tokenIds.min().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
-            long max = tokenIds.max().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+            long min = tokenIds.min().toType(DataType.INT64, false).getLong();
+            long max = tokenIds.max().toType(DataType.INT64, false).getLong();
             if (min < 0 || max >= config.vocabularySize()) {
                 throw new IllegalArgumentException("Token ids run from " + min + " to " + max + " but the backbone's vocabulary has "
                         + config.vocabularySize() + " entries; build the backbone with the data's vocabulary size.", e);
@@ -95,27 +102,54 @@ public final class GptBackbone implements Backbone {
 
     @Override
     public Forward forward(NDArray inputEmbeddings, int startPosition, KvCache cache, Taps taps) {
-        Shape shape = inputEmbeddings.getShape();
-        if (shape.dimension() != 3 || shape.get(2) != config.dModel() || shape.get(1) < 1) {
-            throw new IllegalArgumentException("Input embeddings must be [batch, T >= 1, " + config.dModel() + "], not " + shape + ".");
-        }
+        Shape shape = checkInputEmbeddings(inputEmbeddings);
         int time = Math.toIntExact(shape.get(1));
         if (startPosition < 0 || startPosition + time > config.maxPositions()) {
             throw new IllegalArgumentException("Positions " + startPosition + " to " + (startPosition + time - 1)
                     + " lie beyond the backbone's " + config.maxPositions()
                     + " positions; shorten the sequence or build the backbone with a larger maxPositions.");
         }
-        Taps wanted = taps == null ? Taps.HIDDEN : taps;
         GptKvCache kv = ownCache(cache);
         if (kv != null) {
             kv.checkNextPass(config, shape.get(0), startPosition);
         }
+        NDManager callManager = inputEmbeddings.getManager();
+        NDArray positions = positionEmbedding.get(callManager, new NDIndex("{}:{}", startPosition, startPosition + time));
+        NDArray mask = CausalSelfAttention.causalMask(callManager, kv == null ? 0 : kv.length(), time);
+        return run(inputEmbeddings.add(positions), mask, kv, null, wanted(taps));
+    }
+
+    @Override
+    public Forward forward(NDArray inputEmbeddings, NDArray positions, NDArray keyMask, KvCache cache, Taps taps) {
+        Shape shape = checkInputEmbeddings(inputEmbeddings);
+        int batch = Math.toIntExact(shape.get(0));
+        int time = Math.toIntExact(shape.get(1));
+        boolean[] passReal = keyMask == null ? null : realInputs(keyMask, batch, time);
+        long[] positionIds = positionIds(positions, passReal, batch, time);
+        GptKvCache kv = ownCache(cache);
+        if (kv != null) {
+            kv.checkNextPaddedPass(config, batch);
+        }
+        NDManager callManager = inputEmbeddings.getManager();
+        NDArray ids = callManager.create(positionIds, new Shape(batch, time));
+        NDArray x = inputEmbeddings.add(Embedding.embedding(ids, positionEmbedding, SparseFormat.DENSE).singletonOrThrow());
+        if (passReal != null) {
+            // padding enters the blocks as zeros: nothing of its values, not even a NaN, reaches an output or a gradient
+            NDArray keep = callManager.create(passReal, new Shape(batch, time, 1)).broadcast(shape);
+            x = NDArrays.where(keep, x, callManager.zeros(new Shape(), x.getDataType()));
+        }
+        int past = kv == null ? 0 : kv.length();
+        NDArray mask = passReal == null && (kv == null || !kv.hasPadding())
+                ? CausalSelfAttention.causalMask(callManager, past, time)
+                : CausalSelfAttention.paddedCausalMask(callManager, kv, passReal, batch, past, time);
+        return run(x, mask, kv, passReal, wanted(taps));
+    }
+
+    /** The blocks, the final norm and the head over {@code x} (inputs plus position embeddings), under {@code mask}. */
+    private Forward run(NDArray x, NDArray mask, GptKvCache kv, boolean[] passReal, Taps wanted) {
         Map<String, NDArray> stream = wanted.residualStream() ? new LinkedHashMap<>() : null;
         boolean committed = false;
         try {
-            NDManager callManager = inputEmbeddings.getManager();
-            NDArray positions = positionEmbedding.get(callManager, new NDIndex("{}:{}", startPosition, startPosition + time));
-            NDArray x = inputEmbeddings.add(positions);
             for (int layer = 0; layer < blocks.size(); layer++) {
                 TransformerBlock block = blocks.get(layer);
                 NDArray residPre = x;
@@ -125,7 +159,7 @@ public final class GptBackbone implements Backbone {
                     out = stream == null ? new TransformerBlock.Output(null, null, residPre)
                             : new TransformerBlock.Output(residPre.zerosLike(), residPre.zerosLike(), residPre);
                 } else {
-                    out = block.apply(residPre, kv);
+                    out = block.apply(residPre, kv, mask);
                 }
                 x = out.residPost();
                 UnaryOperator<NDArray> replacement = wanted.replaceLayers().get(layer);
@@ -142,7 +176,8 @@ public final class GptBackbone implements Backbone {
             NDArray hidden = finalNorm.apply(x);
             NDArray logits = wanted.logits() ? lmHead(hidden) : null;
             if (kv != null) {
-                kv.commit(time);
+                Shape shape = hidden.getShape();
+                kv.commit(Math.toIntExact(shape.get(0)), Math.toIntExact(shape.get(1)), passReal);
             }
             committed = true;
             return new Forward(hidden, logits, stream);
@@ -193,6 +228,74 @@ public final class GptBackbone implements Backbone {
     @Override
     public void close() {
         manager.close();
+    }
+
+    private Shape checkInputEmbeddings(NDArray inputEmbeddings) {
+        Shape shape = inputEmbeddings.getShape();
+        if (shape.dimension() != 3 || shape.get(2) != config.dModel() || shape.get(1) < 1) {
+            throw new IllegalArgumentException("Input embeddings must be [batch, T >= 1, " + config.dModel() + "], not " + shape + ".");
+        }
+        return shape;
+    }
+
+    private static Taps wanted(Taps taps) {
+        return taps == null ? Taps.HIDDEN : taps;
+    }
+
+    /** The key mask as {@code [batch * T]} row-major flags (true: a real input), or null when nothing is padding. */
+    private static boolean[] realInputs(NDArray keyMask, int batch, int time) {
+        Shape expected = new Shape(batch, time);
+        if (!keyMask.getShape().equals(expected)) {
+            throw new IllegalArgumentException("The key mask must be [batch, T] = " + expected + " like the input embeddings, not "
+                    + keyMask.getShape() + ".");
+        }
+        boolean[] real;
+        boolean padded = false;
+        if (keyMask.getDataType() == DataType.BOOLEAN) {
+            real = keyMask.toBooleanArray();
+            for (boolean r : real) {
+                padded |= !r;
+            }
+        } else {
+            double[] values;
+            try (NDArray asDouble = keyMask.toType(DataType.FLOAT64, true)) {
+                values = asDouble.toDoubleArray();
+            }
+            real = new boolean[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != 0 && values[i] != 1) {
+                    throw new IllegalArgumentException("The key mask must hold 1 for a real input and 0 for padding, but row "
+                            + i / time + ", column " + i % time + " holds " + values[i] + ".");
+                }
+                real[i] = values[i] == 1;
+                padded |= !real[i];
+            }
+        }
+        return padded ? real : null;
+    }
+
+    /** Each input's position id, 0 at padding, after checking that every real one lies within the position embeddings. */
+    private long[] positionIds(NDArray positions, boolean[] passReal, int batch, int time) {
+        Shape expected = new Shape(batch, time);
+        if (positions == null || !positions.getShape().equals(expected) || !positions.getDataType().isInteger()) {
+            throw new IllegalArgumentException("Positions must be an integer array [batch, T] = " + expected
+                    + " like the input embeddings, not " + (positions == null ? "null"
+                    : positions.getDataType() + " " + positions.getShape()) + ".");
+        }
+        long[] ids;
+        try (NDArray asLong = positions.toType(DataType.INT64, true)) {
+            ids = asLong.toLongArray();
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (passReal != null && !passReal[i]) {
+                ids[i] = 0;
+            } else if (ids[i] < 0 || ids[i] >= config.maxPositions()) {
+                throw new IllegalArgumentException("Row " + i / time + ", column " + i % time + " has position " + ids[i]
+                        + ", outside the backbone's " + config.maxPositions()
+                        + " positions; shorten the sequence or build the backbone with a larger maxPositions.");
+            }
+        }
+        return ids;
     }
 
     private static GptKvCache ownCache(KvCache cache) {

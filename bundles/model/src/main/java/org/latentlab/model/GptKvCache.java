@@ -18,6 +18,10 @@ import org.latentlab.api.model.KvCache;
  *
  * <p>Gradients: nothing is detached, so a loss on a later pass reaches the inputs and parameters of every earlier
  * pass through the cached keys and values.
+ *
+ * <p>Padding: the cache remembers, per row, which cached columns were real inputs and which were padding (a Java
+ * array, only once a padded column has been cached), so later passes never attend to the padding either. A cache
+ * holding padding can only be continued by the per-row-position forward.
  */
 public final class GptKvCache implements KvCache, AutoCloseable {
     private final BackboneConfig config;
@@ -28,6 +32,7 @@ public final class GptKvCache implements KvCache, AutoCloseable {
     private final NDArray[] pendingValues;
     private NDManager owner;
     private int length;
+    private boolean[][] keyReal;       // per row, per cached column: a real input (true) or padding; null while no column is padding
 
     GptKvCache(BackboneConfig config, NDManager parent) {
         this.config = config;
@@ -65,6 +70,13 @@ public final class GptKvCache implements KvCache, AutoCloseable {
             keysT[layer] = keptKeys;
             values[layer] = keptValues;
         }
+        if (keyReal != null) {
+            boolean[][] kept = new boolean[keyReal.length][];
+            for (int row = 0; row < kept.length; row++) {
+                kept[row] = java.util.Arrays.copyOf(keyReal[row], newLength);
+            }
+            keyReal = anyPadding(kept) ? kept : null;
+        }
         length = newLength;
     }
 
@@ -78,19 +90,48 @@ public final class GptKvCache implements KvCache, AutoCloseable {
         }
         java.util.Arrays.fill(keysT, null);
         java.util.Arrays.fill(values, null);
+        keyReal = null;
         length = 0;
+    }
+
+    /** Whether any cached column is padding. */
+    boolean hasPadding() {
+        return keyReal != null;
+    }
+
+    /** Whether cached column {@code column} of row {@code row} is a real input rather than padding. */
+    boolean isReal(int row, int column) {
+        return keyReal == null || keyReal[row][column];
     }
 
     /** Checks that a pass of {@code batch} sequences starting at {@code startPosition} may use this cache. */
     void checkNextPass(BackboneConfig backboneConfig, long batch, int startPosition) {
-        if (!config.equals(backboneConfig)) {
-            throw new IllegalArgumentException("This key/value cache was made by a backbone with " + config
-                    + ", not " + backboneConfig + "; use the backbone's own newCache().");
+        checkBackbone(backboneConfig);
+        if (keyReal != null) {
+            throw new IllegalStateException("This key/value cache holds padded columns, whose rows have positions of their own;"
+                    + " continue it with forward(inputEmbeddings, positions, keyMask, cache, taps), not with a start position.");
         }
         if (startPosition != length) {
             throw new IllegalArgumentException("A pass with a key/value cache of " + length + " positions must start at position "
                     + length + ", not " + startPosition + "; truncate the cache to branch from an earlier position.");
         }
+        checkBatch(batch);
+    }
+
+    /** Checks that a pass of {@code batch} sequences with positions of their own may use this cache. */
+    void checkNextPaddedPass(BackboneConfig backboneConfig, long batch) {
+        checkBackbone(backboneConfig);
+        checkBatch(batch);
+    }
+
+    private void checkBackbone(BackboneConfig backboneConfig) {
+        if (!config.equals(backboneConfig)) {
+            throw new IllegalArgumentException("This key/value cache was made by a backbone with " + config
+                    + ", not " + backboneConfig + "; use the backbone's own newCache().");
+        }
+    }
+
+    private void checkBatch(long batch) {
         if (length > 0) {
             requireOpen();
             long cachedBatch = keysT[0].getShape().get(0);
@@ -103,7 +144,7 @@ public final class GptKvCache implements KvCache, AutoCloseable {
 
     /**
      * This pass's keys and values appended to the cached ones, for layer {@code layer}; they become the cache's at
-     * {@link #commit(int)} once every layer has run.
+     * {@link #commit(int, int, boolean[])} once every layer has run.
      */
     NDArray[] extend(int layer, NDArray newKeysT, NDArray newValues) {
         if (length == 0) {
@@ -117,8 +158,11 @@ public final class GptKvCache implements KvCache, AutoCloseable {
         return new NDArray[] {pendingKeysT[layer], pendingValues[layer]};
     }
 
-    /** Makes the pending keys and values of every layer the cache's, now {@code time} positions longer. */
-    void commit(int time) {
+    /**
+     * Makes the pending keys and values of every layer the cache's, now {@code time} columns longer; {@code passReal}
+     * {@code [batch * time]}, row-major, tells which new columns are real inputs ({@code null}: all of them).
+     */
+    void commit(int batch, int time, boolean[] passReal) {
         if (owner == null) {
             NDManager base = parent != null ? parent : pendingKeysT[0].getManager();
             if (!base.isOpen()) {
@@ -138,7 +182,30 @@ public final class GptKvCache implements KvCache, AutoCloseable {
         }
         java.util.Arrays.fill(pendingKeysT, null);
         java.util.Arrays.fill(pendingValues, null);
+        if (passReal != null || keyReal != null) {
+            boolean[][] grown = new boolean[batch][length + time];
+            for (int row = 0; row < batch; row++) {
+                for (int column = 0; column < length; column++) {
+                    grown[row][column] = isReal(row, column);
+                }
+                for (int t = 0; t < time; t++) {
+                    grown[row][length + t] = passReal == null || passReal[row * time + t];
+                }
+            }
+            keyReal = anyPadding(grown) ? grown : null;
+        }
         length += time;
+    }
+
+    private static boolean anyPadding(boolean[][] real) {
+        for (boolean[] row : real) {
+            for (boolean column : row) {
+                if (!column) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Drops what a failed pass appended; the cache is as it was before the pass. */

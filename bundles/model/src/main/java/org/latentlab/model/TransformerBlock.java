@@ -21,8 +21,9 @@ final class TransformerBlock {
         mlp = new Mlp(init, name + ".mlp", dModel, residualStd);
     }
 
-    Output apply(NDArray residPre, GptKvCache cache) {
-        NDArray attnOut = attention.apply(ln1.apply(residPre), cache);
+    /** The block over {@code residPre} {@code [batch, T, d]}, attending under {@code mask} (see {@link CausalSelfAttention}). */
+    Output apply(NDArray residPre, GptKvCache cache, NDArray mask) {
+        NDArray attnOut = attention.apply(ln1.apply(residPre), cache, mask);
         NDArray residMid = residPre.add(attnOut);
         NDArray mlpOut = mlp.apply(ln2.apply(residMid));
         return new Output(attnOut, mlpOut, residMid.add(mlpOut));

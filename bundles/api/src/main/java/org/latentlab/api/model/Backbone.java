@@ -27,9 +27,27 @@ public interface Backbone extends AutoCloseable {
     /**
      * Runs the blocks over input embeddings {@code [batch, T, dModel]} whose first position is {@code startPosition}.
      * With a cache, attends to the cached positions too and appends the new keys and values; without one
-     * ({@code null}), attends causally within the input only.
+     * ({@code null}), attends causally within the input only. A cache that holds padded columns from
+     * {@link #forward(NDArray, NDArray, NDArray, KvCache, Taps)} cannot be continued by this forward
+     * ({@link IllegalStateException}).
      */
     Forward forward(NDArray inputEmbeddings, int startPosition, KvCache cache, Taps taps);
+
+    /**
+     * Runs the blocks over a padded batch whose rows have positions of their own, as when left-padded rows of
+     * different lengths must line up at one column. {@code positions} {@code [batch, T]} (an integer type) are each
+     * input's position ids, gathered per row, so a row's real inputs can be numbered 0, 1, 2, ... whatever its padding;
+     * entries at padding are ignored. {@code keyMask} {@code [batch, T]} is 1 at a real input and 0 at padding (boolean,
+     * integer or floating point; {@code null} for no padding). Query column i sees column j iff j &le; i in
+     * cache-then-pass order and j is real (or j = i): padding is never attended to, in this pass or in any later pass
+     * through the cache, which remembers the mask of every cached column. Real positions' outputs therefore do not
+     * depend on the padding's values, and padding inputs get zero gradient; outputs at padding are finite but
+     * meaningless. The cache may have been filled by either forward; its length counts columns, padding included.
+     *
+     * @throws IllegalArgumentException when a shape, type or mask value does not fit, or a real position lies outside
+     *                                  {@code [0, maxPositions)}
+     */
+    Forward forward(NDArray inputEmbeddings, NDArray positions, NDArray keyMask, KvCache cache, Taps taps);
 
     /** Logits from hidden states after the final norm: {@code [..., dModel]} to {@code [..., vocabulary]}. */
     NDArray lmHead(NDArray hidden);

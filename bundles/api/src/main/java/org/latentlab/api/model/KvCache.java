@@ -5,7 +5,10 @@ import org.osgi.annotation.versioning.ProviderType;
 /** Keys and values of the positions a backbone has already seen, so later passes attend to them without recomputing. */
 @ProviderType
 public interface KvCache {
-    /** Number of cached positions; the next pass starts at this position. */
+    /**
+     * Number of cached columns, padding included; the next pass of {@code forward(inputs, startPosition, ...)} starts
+     * at this position.
+     */
     int length();
 
     /** Forgets the cached positions from {@code length} on, so a pass can branch from an earlier prefix. */
