@@ -156,6 +156,10 @@ final class TrainingRun implements Runnable {
             long windowStart = start;
             stages:
             for (CurriculumStage stage : curriculum.stages()) {
+                if (stage.index() > 0) {
+                    // a new stage is a new task for the optimizer (Coconut, section 3): start its moments afresh
+                    optimizer.reset();
+                }
                 for (int epoch = 0; epoch < stage.epochs(); epoch++) {
                     List<Example> shuffled = new ArrayList<>(data.train());
                     Collections.shuffle(shuffled, order);

@@ -3,7 +3,10 @@ package org.latentlab.api.method;
 import java.util.List;
 import java.util.Map;
 
-/** The stages a method trains through, in order; inference uses the last one. */
+/**
+ * The stages a method trains through, in order; inference uses the last one. The platform resets the optimizer's
+ * state at every switch to a new stage.
+ */
 public record Curriculum(List<CurriculumStage> stages) {
     public Curriculum {
         if (stages == null || stages.isEmpty()) {

@@ -65,10 +65,10 @@ class DistributionIT {
     private static final List<String> BUNDLES = List.of("org.latentlab.api", "org.latentlab.engine",
             "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.dataset.prosqa",
             "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.method.pause", "org.latentlab.loss.language",
-            "org.latentlab.dataset.prontoqa");
+            "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut");
     private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
             "latentlab-method-cot", "latentlab-method-nocot", "latentlab-method-pause", "latentlab-loss-language", "latentlab-demo",
-            "latentlab-dataset-prontoqa");
+            "latentlab-dataset-prontoqa", "latentlab-method-coconut");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private Path work;
@@ -224,7 +224,7 @@ class DistributionIT {
     @Order(6)
     void theComponentsOfTheDemoAreRegistered() {
         String components = shell("latent:components");
-        for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "language", "gpt")) {
+        for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "coconut", "language", "gpt")) {
             assertTrue(components.lines().anyMatch(line -> cells(line).contains(name)),
                     () -> name + " is listed by latent:components:\n" + components);
         }

@@ -1,0 +1,176 @@
+package org.latentlab.method.coconut;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+import org.latentlab.api.Capability;
+import org.latentlab.api.ComponentName;
+import org.latentlab.api.data.Example;
+import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.method.Answer;
+import org.latentlab.api.method.Batch;
+import org.latentlab.api.method.Curriculum;
+import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.Decoding;
+import org.latentlab.api.method.GreedyDecoder;
+import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.ReasoningMethod;
+import org.latentlab.api.method.TokenLayout;
+import org.latentlab.api.model.Backbone;
+import org.latentlab.api.model.Forward;
+import org.latentlab.api.model.KvCache;
+import org.latentlab.api.model.Taps;
+
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Coconut, chain of continuous thought (Hao et al., "Training Large Language Models to Reason in a Continuous Latent
+ * Space"): between {@code <bot>} and {@code <eot>} the model's last hidden state is fed back as the next input
+ * embedding instead of being decoded into a token. A curriculum replaces the first k reasoning steps by k·c such
+ * continuous thoughts at stage k; the loss reads only what follows {@code <eot>}, and reaches the question through the
+ * chain of thoughts.
+ */
+@Component(service = ReasoningMethod.class)
+@ComponentName("coconut")
+public final class Coconut implements ReasoningMethod {
+
+    @Override
+    public Set<Capability> provides() {
+        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES);
+    }
+
+    @Override
+    public List<String> specialTokens() {
+        return List.of(LatentLayout.BOT, LatentLayout.EOT, LatentLayout.LATENT);
+    }
+
+    @Override
+    public Set<String> options() {
+        return CoconutOptions.NAMES;
+    }
+
+    /** Stage k = 0, 1, ..., maxLatentStage of epochsPerStage epochs each, then one stage past the last for the epochs left. */
+    @Override
+    public Curriculum curriculum(Map<String, Object> options, int epochs) {
+        CoconutOptions checked = CoconutOptions.of(options);
+        if (epochs < 1) {
+            throw new IllegalArgumentException("The coconut method needs at least one epoch to train, not " + epochs + ".");
+        }
+        List<CurriculumStage> stages = new ArrayList<>();
+        int left = epochs;
+        for (int k = 0; left > 0; k++) {
+            boolean past = checked.pastLastStage(k);
+            int stageEpochs = past ? left : Math.min(checked.epochsPerStage(), left);
+            stages.add(new CurriculumStage(k, name(k, checked), stageEpochs, checked.settings(k)));
+            left -= stageEpochs;
+        }
+        return new Curriculum(stages);
+    }
+
+    private static String name(int k, CoconutOptions options) {
+        int thoughts = options.pastLastStage(k) ? options.maxLatentStage() * options.thoughtsPerStep() : k * options.thoughtsPerStep();
+        String count = thoughts + (thoughts == 1 ? " thought" : " thoughts");
+        return "stage " + k + " (" + count + (options.pastLastStage(k) ? ", no steps" : "") + ")";
+    }
+
+    /**
+     * One pass over the columns before the first thought, one single-column pass per thought (the last hidden state
+     * of the column before is the input, §3), one pass over the rest, all through one key/value cache.
+     */
+    @Override
+    public LatentTrace forward(Backbone model, Batch batch, CurriculumStage stage) {
+        CoconutOptions options = CoconutOptions.of(stage.settings());
+        NDManager manager = batch.manager();
+        LatentLayout layout = LatentLayout.of(batch.examples(), CoconutOptions.stage(stage), options, batch.vocabulary());
+        int rows = layout.batch();
+        int first = layout.firstLatent();
+        int thoughts = layout.maxThoughts();
+        int length = layout.length();
+        long d = model.config().dModel();
+        NDArray embedded = model.embed(layout.columns(layout.ids(), 0, length, manager));   // [B, T, d]
+        KvCache cache = model.newCache();   // its arrays belong to the manager of the first pass: the batch's
+
+        List<Forward> passes = new ArrayList<>();
+        Forward pass = pass(model, embedded.get(new NDIndex(":, 0:{}, :", first)), layout, 0, first, cache, manager);
+        passes.add(pass);
+        NDArray previous = pass.hidden().get(new NDIndex(":, -1:, :"));                      // [B, 1, d]
+        NDArray none = manager.zeros(new Shape(), previous.getDataType());
+        List<NDArray> latents = new ArrayList<>();
+        for (int i = 0; i < thoughts; i++) {
+            int column = first + i;
+            // rows with a thought here read the last hidden state; rows with fewer thoughts read their token
+            NDArray thought = layout.hasThought(i, manager).broadcast(new Shape(rows, 1, d));
+            NDArray token = embedded.get(new NDIndex(":, {}:{}, :", column, column + 1));
+            latents.add(NDArrays.where(thought, previous, none));
+            pass = pass(model, NDArrays.where(thought, previous, token), layout, column, column + 1, cache, manager);
+            passes.add(pass);
+            previous = pass.hidden();
+        }
+        if (first + thoughts < length) {
+            passes.add(pass(model, embedded.get(new NDIndex(":, {}:, :", first + thoughts)), layout, first + thoughts, length, cache, manager));
+        }
+
+        NDArray logits = concat(passes.stream().map(Forward::logits).toList());
+        Map<String, NDArray> states = new LinkedHashMap<>();
+        for (String hook : passes.get(0).residualStream().keySet()) {
+            states.put(hook, concat(passes.stream().map(f -> f.residualStream().get(hook)).toList()));
+        }
+        NDArray thoughtStates = latents.isEmpty() ? manager.zeros(new Shape(rows, 0, d), previous.getDataType()) : concat(latents);
+        return new LatentTrace(logits, layout.columns(layout.labels(), 0, length, manager), thoughtStates, states, layout.tokens());
+    }
+
+    /** One pass over columns {@code [from, to)} of the layout, each row at its own positions, padding masked. */
+    private static Forward pass(Backbone model, NDArray inputs, LatentLayout layout, int from, int to, KvCache cache, NDManager manager) {
+        return model.forward(inputs, layout.columns(layout.positions(), from, to, manager),
+                layout.columns(layout.real(), from, to, manager), cache, Taps.ALL);
+    }
+
+    private static NDArray concat(List<NDArray> arrays) {
+        return arrays.size() == 1 ? arrays.get(0) : NDArrays.concat(new NDList(arrays), 1);
+    }
+
+    /** Per example: {@code <bos> question <bot>}, n thoughts fed back through the cache, {@code <eot>}, then greedy decoding. */
+    @Override
+    public List<Answer> solve(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding) {
+        CoconutOptions options = CoconutOptions.of(stage.settings());
+        int k = CoconutOptions.stage(stage);
+        Vocabulary vocabulary = batch.vocabulary();
+        List<Answer> answers = new ArrayList<>();
+        for (Example example : batch.examples()) {
+            try (NDManager manager = batch.manager().newSubManager()) {
+                int thoughts = options.thoughts(k, example.steps().size());
+                int[] prompt = LatentLayout.prompt(example, vocabulary).stream().mapToInt(Integer::intValue).toArray();
+                KvCache cache = model.newCache();
+                try {
+                    NDArray embedded = model.embed(manager.create(prompt, new Shape(1, prompt.length)));
+                    NDArray thought = model.forward(embedded, 0, cache, Taps.HIDDEN).hidden().get(new NDIndex(":, -1:, :"));
+                    for (int i = 0; i < thoughts; i++) {
+                        thought = model.forward(thought, cache.length(), cache, Taps.HIDDEN).hidden();
+                    }
+                    NDArray eot = model.embed(manager.create(new int[] {vocabulary.id(LatentLayout.EOT)}, new Shape(1, 1)));
+                    List<String> generated = GreedyDecoder.decode(model, eot, cache, vocabulary, decoding.maxNewTokens(), manager);
+                    answers.add(TokenLayout.answer(generated, thoughts));
+                } finally {
+                    if (cache instanceof AutoCloseable closeable) {
+                        try {
+                            closeable.close();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("The key/value cache of the coconut method could not be freed.", e);
+                        }
+                    }
+                }
+            }
+        }
+        return answers;
+    }
+}
