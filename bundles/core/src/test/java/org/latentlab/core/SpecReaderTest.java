@@ -73,8 +73,8 @@ class SpecReaderTest {
         ExperimentSpec spec = reader.read("""
                 {"dataset": {"name": "prosqa"}, "method": {"name": "cot"},
                  "evaluation": {"files": [{"name": "valid", "path": "../data/valid.json", "optional": true}]}}
-                """, Path.of("/work/specs"));
-        assertEquals(Path.of("/work/data/valid.json").toString(), spec.evaluation().files().get(0).path());
+                """, Path.of("/experiments/specs"));
+        assertEquals(Path.of("/experiments/data/valid.json").toString(), spec.evaluation().files().get(0).path());
         assertTrue(spec.evaluation().files().get(0).optional());
     }
 
