@@ -28,6 +28,7 @@ import org.latentlab.api.method.LossContext;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.dataset.prosqa.ProsQaAdapter;
 import org.latentlab.loss.language.LanguageModelLoss;
+import org.latentlab.method.coconut.Coconut;
 import org.latentlab.method.cot.ChainOfThought;
 import org.latentlab.method.nocot.NoChainOfThought;
 import org.latentlab.model.GptBackboneFactory;
@@ -52,6 +53,7 @@ class OrchestratorTest {
         orchestrator.register(ComponentKind.DATASET, "prosqa", new ProsQaAdapter(), "1.0.0");
         orchestrator.register(ComponentKind.METHOD, "cot", new ChainOfThought(), "1.0.0");
         orchestrator.register(ComponentKind.METHOD, "nocot", new NoChainOfThought(), "1.0.0");
+        orchestrator.register(ComponentKind.METHOD, "coconut", new Coconut(), "1.0.0");
         orchestrator.register(ComponentKind.LOSS, "language", new LanguageModelLoss(), "1.0.0");
     }
 
@@ -129,10 +131,28 @@ class OrchestratorTest {
     }
 
     @Test
+    void aStagedMethodTrainsThroughEveryStageAndAnswersWithThoughts() throws Exception {
+        ExperimentSpec spec = orchestrator.parse("""
+                {"name": "tiny-coconut", "seed": 7,
+                 "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                 "method": {"name": "coconut", "options": {"thoughtsPerStep": 1, "maxLatentStage": 1, "epochsPerStage": 1}},
+                 "training": {"epochs": 3, "batchSize": 8, "logEvery": 1},
+                 "evaluation": {"maxNewTokens": 40}}
+                """, runs);
+        RunStatus status = runToEnd(spec);
+        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        assertEquals(List.of(0, 0, 1, 1, 2, 2), metrics.stream().map(MetricsRecord::stage).toList(),
+                "two steps in each of stage 0 (language), stage 1 (one thought) and the stage past the last (no steps)");
+        EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
+        assertEquals(1.0, test.meanLatentSteps(), 0.0, "every answer is preceded by maxLatentStage x thoughtsPerStep thoughts");
+    }
+
+    @Test
     void anUnknownMethodIsNamedWithTheAvailableOnes() {
         int before = orchestrator.runs().size();
         SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(spec("coconat", 16, 1, "")));
-        assertEquals("Unknown method 'coconat'; the registered methods are: cot, nocot.", e.getMessage());
+        assertEquals("Unknown method 'coconat'; the registered methods are: coconut, cot, nocot.", e.getMessage());
         assertEquals(before, orchestrator.runs().size(), "nothing was recorded");
     }
 

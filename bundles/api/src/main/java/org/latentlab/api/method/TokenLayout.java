@@ -51,14 +51,6 @@ public final class TokenLayout {
         return ids;
     }
 
-    /** Prompt plus continuation with the given steps. */
-    public static Sequence sequence(Example example, List<String> steps, Vocabulary vocabulary) {
-        List<Integer> ids = prompt(example, vocabulary);
-        int promptLength = ids.size();
-        ids.addAll(continuation(example, steps, vocabulary));
-        return new Sequence(ids, promptLength);
-    }
-
     /**
      * Right-pads sequences with {@code <pad>}. The label at position t is the token at t+1 when that token is
      * past the prompt, else {@link LatentTrace#IGNORE}; padding is ignored too. Causal attention means
