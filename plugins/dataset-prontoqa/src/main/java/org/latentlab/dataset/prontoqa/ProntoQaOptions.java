@@ -1,8 +1,9 @@
 package org.latentlab.dataset.prontoqa;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+
+import org.latentlab.api.data.DatasetOptions;
 
 /**
  * The generator's settings, read from {@code DatasetSpec.options}.
@@ -30,30 +31,7 @@ record ProntoQaOptions(int hops) {
 
     /** Reads the options of a dataset spec; names other than {@link #ACCEPTED} are refused. */
     static ProntoQaOptions from(Map<String, Object> options) {
-        for (String name : options.keySet()) {
-            if (!ACCEPTED.contains(name)) {
-                throw new IllegalArgumentException("The prontoqa dataset has no option '" + name + "'; it accepts "
-                        + String.join(", ", ACCEPTED) + ".");
-            }
-        }
-        return new ProntoQaOptions(whole(options, HOPS, PUBLISHED_HOPS));
-    }
-
-    private static int whole(Map<String, Object> options, String name, int fallback) {
-        if (!options.containsKey(name)) {
-            return fallback;
-        }
-        Object value = options.get(name);
-        try {
-            if (value instanceof Number number) {
-                return new BigDecimal(number.toString()).intValueExact();
-            }
-            if (value instanceof String text) {
-                return Integer.parseInt(text.trim());
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException("The prontoqa option '" + name + "' must be a whole number of hops, not '" + value + "'.");
+        DatasetOptions.acceptOnly("prontoqa", options, ACCEPTED);
+        return new ProntoQaOptions(DatasetOptions.wholeNumber("prontoqa", options, HOPS, PUBLISHED_HOPS, "hops"));
     }
 }

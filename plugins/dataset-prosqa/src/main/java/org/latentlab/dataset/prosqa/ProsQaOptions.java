@@ -1,8 +1,9 @@
 package org.latentlab.dataset.prosqa;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+
+import org.latentlab.api.data.DatasetOptions;
 
 /**
  * The generator's settings, read from {@code DatasetSpec.options}.
@@ -38,30 +39,8 @@ record ProsQaOptions(int minHops, int maxHops) {
 
     /** Reads the options of a dataset spec; names other than {@link #ACCEPTED} are refused. */
     static ProsQaOptions from(Map<String, Object> options) {
-        for (String name : options.keySet()) {
-            if (!ACCEPTED.contains(name)) {
-                throw new IllegalArgumentException("The prosqa dataset has no option '" + name + "'; it accepts "
-                        + String.join(", ", ACCEPTED) + ".");
-            }
-        }
-        return new ProsQaOptions(whole(options, MIN_HOPS, PUBLISHED.minHops()), whole(options, MAX_HOPS, PUBLISHED.maxHops()));
-    }
-
-    private static int whole(Map<String, Object> options, String name, int fallback) {
-        if (!options.containsKey(name)) {
-            return fallback;
-        }
-        Object value = options.get(name);
-        try {
-            if (value instanceof Number number) {
-                return new BigDecimal(number.toString()).intValueExact();
-            }
-            if (value instanceof String text) {
-                return Integer.parseInt(text.trim());
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException("The prosqa option '" + name + "' must be a whole number of steps, not '" + value + "'.");
+        DatasetOptions.acceptOnly("prosqa", options, ACCEPTED);
+        return new ProsQaOptions(DatasetOptions.wholeNumber("prosqa", options, MIN_HOPS, PUBLISHED.minHops(), "steps"),
+                DatasetOptions.wholeNumber("prosqa", options, MAX_HOPS, PUBLISHED.maxHops(), "steps"));
     }
 }
