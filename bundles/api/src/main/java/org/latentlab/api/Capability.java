@@ -9,5 +9,10 @@ public enum Capability {
     /** The residual stream of every layer. */
     LAYER_STATES,
     /** Log-probabilities of the method's own sampled actions, for policy-gradient training. */
-    POLICY_LOGPROB
+    POLICY_LOGPROB,
+    /**
+     * The method can stop its latent reasoning after any chosen number of steps and go on in language
+     * ({@link org.latentlab.api.method.LatentPrefix}).
+     */
+    LATENT_PREFIX
 }

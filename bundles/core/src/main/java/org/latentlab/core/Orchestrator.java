@@ -19,6 +19,8 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentKind;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.DatasetAdapter;
+import org.latentlab.api.experiment.BenchmarkOptions;
+import org.latentlab.api.experiment.BenchmarkResult;
 import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.ComponentSpec;
 import org.latentlab.api.experiment.EvaluationFile;
@@ -216,6 +218,11 @@ public final class Orchestrator implements ExperimentService {
             ComponentRef<Probe> probe = catalog.resolve(ComponentKind.PROBE, p.name());
             checkOptions("probe", probe.name(), p, probe.service().options());
             checkCapabilities("probe", probe.name(), probe.service().requires(), method.name(), provided);
+            try {
+                probe.service().checkOptions(p.options());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(e.getMessage(), e);
+            }
             probes.add(new Experiment.Configured<>(probe, p));
         }
         for (EvaluationFile f : spec.evaluation().files()) {
@@ -287,6 +294,29 @@ public final class Orchestrator implements ExperimentService {
                 throw new SpecException("The " + kind + " '" + name + "' needs " + c + ", which the method '" + method
                         + "' does not provide; choose another " + kind + " or a method that provides " + c + ".");
             }
+        }
+    }
+
+    /** Runs on the trainer thread, after the runs already queued, so that it neither slows them nor is slowed by them. */
+    @Override
+    public BenchmarkResult benchmark(ExperimentSpec spec, BenchmarkOptions options) throws InterruptedException {
+        Experiment experiment = resolve(spec);
+        java.util.concurrent.Future<BenchmarkResult> result = trainer.submit(() -> Benchmark.run(engine, experiment, options));
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SpecException problem) {
+                throw problem;
+            }
+            if (cause instanceof IllegalArgumentException) {
+                throw new SpecException(cause.getMessage(), cause);
+            }
+            throw new IllegalStateException("The benchmark of '" + (spec.name() == null ? experiment.method().name() : spec.name())
+                    + "' failed: " + cause, cause);
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import org.latentlab.api.data.Dataset;
@@ -31,9 +30,6 @@ import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
-import org.latentlab.api.method.LatentTrace;
-import org.latentlab.api.method.LossContext;
-import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.model.BackboneConfig;
 import org.latentlab.api.probe.Probe;
@@ -142,6 +138,10 @@ final class TrainingRun implements Runnable {
 
         try (Backbone model = experiment.backbone().service().create(config, device, seed);
              AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
+            engine.withoutGradients(() -> {
+                experiment.method().service().initialise(model, vocabulary, spec.method().options());
+                return null;
+            });
             LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), totalSteps);
             status = status.progress(0, totalSteps, curriculum.stages().get(0).name(), null, null, null);
             update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
@@ -170,22 +170,8 @@ final class TrainingRun implements Runnable {
                         checkStillWanted();
                         List<Example> examples = shuffled.subList(from, Math.min(from + training.batchSize(), shuffled.size()));
                         double lr = schedule.at(step);
-                        long[] stepTokens = new long[1];
-                        loss = engine.train(collector -> {
-                            try (NDManager scope = model.manager().newSubManager()) {
-                                Batch batch = new Batch(examples, vocabulary, scope);
-                                LatentTrace trace = experiment.method().service().forward(model, batch, stage);
-                                NDArray total = null;
-                                for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
-                                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()))
-                                            .mul(l.spec().weight().floatValue());
-                                    total = total == null ? value : total.add(value);
-                                }
-                                collector.backward(total);
-                                stepTokens[0] = trace.tokens();
-                                return (double) total.getFloat();
-                            }
-                        });
+                        TrainingStep.Outcome outcome = TrainingStep.run(engine, experiment, model, examples, vocabulary, stage);
+                        loss = outcome.loss();
                         if (!Double.isFinite(loss)) {
                             throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + (step + 1)
                                     + "; lower training.learningRate or raise training.warmupSteps.");
@@ -200,8 +186,8 @@ final class TrainingRun implements Runnable {
                             }
                         }
                         step++;
-                        tokens += stepTokens[0];
-                        windowTokens += stepTokens[0];
+                        tokens += outcome.tokens();
+                        windowTokens += outcome.tokens();
                         if (step % training.logEvery() == 0 || step == totalSteps) {
                             long now = System.nanoTime();
                             double elapsed = (now - start) / 1e9;
@@ -233,13 +219,7 @@ final class TrainingRun implements Runnable {
     }
 
     private Vocabulary buildVocabulary(List<Example> train) {
-        List<String> texts = new ArrayList<>();
-        for (Example e : train) {
-            texts.add(e.question());
-            texts.addAll(e.steps());
-            texts.add(e.answer());
-        }
-        return Vocabulary.build(experiment.method().service().specialTokens(), texts);
+        return TrainingStep.vocabulary(experiment, train);
     }
 
     /** The held-out test split, then each evaluation file the spec names (a missing optional file is noted and skipped). */
@@ -311,6 +291,10 @@ final class TrainingRun implements Runnable {
                         limit(data.test()), vocabulary, scope, probe.spec().options()));
                 store.write(store.path(id, "probe-" + name + ".json"), report);
                 out.put(name, report.scalars());
+            } catch (RuntimeException e) {
+                // the run has trained and been evaluated: a probe that fails costs its own report only
+                keepStackTrace(e);
+                notes.add("the probe '" + name + "' failed: " + describe(e));
             }
         }
         return out;

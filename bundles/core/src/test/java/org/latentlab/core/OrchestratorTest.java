@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import ai.djl.engine.Engine;
@@ -16,6 +17,8 @@ import ai.djl.ndarray.NDArray;
 
 import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentKind;
+import org.latentlab.api.experiment.BenchmarkOptions;
+import org.latentlab.api.experiment.BenchmarkResult;
 import org.latentlab.api.experiment.EvaluationResult;
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.MetricsRecord;
@@ -26,6 +29,9 @@ import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.LossContext;
 import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.probe.Probe;
+import org.latentlab.api.probe.ProbeContext;
+import org.latentlab.api.probe.ProbeReport;
 import org.latentlab.dataset.prosqa.ProsQaAdapter;
 import org.latentlab.loss.language.LanguageModelLoss;
 import org.latentlab.method.coconut.Coconut;
@@ -167,6 +173,72 @@ class OrchestratorTest {
         assertTrue(e.getMessage().startsWith("The evaluation file 'valid' does not exist at "), e.getMessage());
         assertEquals(List.of(earlier.id()), orchestrator.runs().stream().map(RunStatus::id).toList(), "the store is intact");
         assertTrue(orchestrator.result(earlier.id()).isPresent());
+    }
+
+    @Test
+    void aBenchmarkTimesTheStepsAtTheChosenStageAndRecordsNothing() throws Exception {
+        ExperimentSpec spec = orchestrator.parse("""
+                {"name": "bench-coconut", "seed": 7,
+                 "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                 "method": {"name": "coconut", "options": {"maxLatentStage": 2}},
+                 "training": {"epochs": 4, "batchSize": 4},
+                 "evaluation": {"maxNewTokens": 8}}
+                """, runs);
+        BenchmarkResult language = orchestrator.benchmark(spec, new BenchmarkOptions(3, 1, 0, 2));
+        BenchmarkResult latent = orchestrator.benchmark(spec, new BenchmarkOptions(3, 1, -1, 2));
+        assertEquals(3, language.stepMillis().size());
+        assertTrue(language.stepMillis().stream().allMatch(ms -> ms > 0));
+        assertEquals("stage 0 (0 thoughts)", language.stage());
+        assertEquals("stage 3 (2 thoughts, no steps)", latent.stage());
+        assertTrue(latent.positionsPerStep() < language.positionsPerStep(),
+                "two thoughts in place of every step make shorter sequences: " + latent.positionsPerStep() + " vs " + language.positionsPerStep());
+        assertEquals(2.0, latent.latentSteps(), 0.0);
+        assertEquals(0.0, language.latentSteps(), 0.0);
+        assertTrue(latent.answerMillis() > 0 && latent.generatedTokens() <= 8);
+        assertEquals(List.of(), orchestrator.runs(), "a benchmark is not a run");
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.benchmark(spec, new BenchmarkOptions(1, 0, 4, 0)));
+        assertEquals("The method 'coconut' has 4 curriculum stages here (0 to 3), not a stage 4.", e.getMessage());
+        assertThrows(SpecException.class, () -> new BenchmarkOptions(0, 0, -1, 0));
+    }
+
+    @Test
+    void aProbeOptionIsCheckedBeforeTrainingAndAFailingProbeKeepsTheResults() throws Exception {
+        orchestrator.register(ComponentKind.PROBE, "fragile", new Probe() {
+            @Override
+            public Set<Capability> requires() {
+                return Set.of();
+            }
+
+            @Override
+            public Set<String> options() {
+                return Set.of("depth");
+            }
+
+            @Override
+            public void checkOptions(Map<String, Object> options) {
+                if (options.get("depth") instanceof Number n && n.intValue() < 0) {
+                    throw new IllegalArgumentException("The fragile probe's option 'depth' must not be negative, not " + n + ".");
+                }
+            }
+
+            @Override
+            public ProbeReport run(ProbeContext context) {
+                throw new IllegalStateException("the fragile probe broke");
+            }
+        }, "1.0.0");
+        SpecException refused = assertThrows(SpecException.class, () -> orchestrator.submit(spec("nocot", 8, 1, """
+                , "probes": [{"name": "fragile", "options": {"depth": -1}}]
+                """)));
+        assertEquals("The fragile probe's option 'depth' must not be negative, not -1.", refused.getMessage());
+        assertEquals(List.of(), orchestrator.runs(), "refused before anything was recorded");
+
+        RunStatus status = runToEnd(spec("nocot", 8, 1, """
+                , "probes": [{"name": "fragile", "options": {"depth": 2}}]
+                """));
+        RunResult result = orchestrator.result(status.id()).orElseThrow();
+        assertEquals("test", result.evaluations().get(0).set(), "the evaluation is kept");
+        assertTrue(result.notes().stream().anyMatch(n -> n.startsWith("the probe 'fragile' failed: the fragile probe broke")), result.notes()::toString);
     }
 
     @Test

@@ -194,6 +194,31 @@ public final class GptBackbone implements Backbone {
         return Linear.linear(hidden, tokenEmbedding).singletonOrThrow();
     }
 
+    @Override
+    public NDArray finalNorm(NDArray residual) {
+        if (residual.getShape().dimension() < 1 || residual.getShape().get(residual.getShape().dimension() - 1) != config.dModel()) {
+            throw new IllegalArgumentException("The final norm reads [..., " + config.dModel() + "] residual states, not "
+                    + residual.getShape() + ".");
+        }
+        return finalNorm.apply(residual);
+    }
+
+    /** Copies row {@code from} of the tied embedding into row {@code token}, in place, outside gradient recording. */
+    @Override
+    public void copyEmbedding(int from, int token) {
+        for (int id : new int[] {from, token}) {
+            if (id < 0 || id >= config.vocabularySize()) {
+                throw new IllegalArgumentException("Token id " + id + " lies outside the backbone's vocabulary of "
+                        + config.vocabularySize() + " entries.");
+            }
+        }
+        try (NDArray weights = tokenEmbedding.stopGradient();   // a view: writing it writes the parameter
+             NDArray source = weights.get(from);
+             NDArray row = source.duplicate()) {
+            weights.set(new NDIndex("{}", token), row);
+        }
+    }
+
     /** An empty cache whose arrays will belong to the manager of its first pass. */
     @Override
     public GptKvCache newCache() {

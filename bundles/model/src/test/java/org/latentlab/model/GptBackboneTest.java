@@ -278,6 +278,31 @@ class GptBackboneTest {
     }
 
     @Test
+    void theFinalNormOfTheLastLayersResidualIsTheHiddenState() {
+        Forward forward = backbone.forward(backbone.embed(tokens(step, 3, BATCH, TIME)), 0, null, Taps.ALL);
+        NDArray last = forward.residualStream().get(Taps.hook(CONFIG.layers() - 1, "resid_post"));
+        assertClose(forward.hidden(), backbone.finalNorm(last), 1e-5);
+        assertClose(forward.logits(), backbone.lmHead(backbone.finalNorm(last)), 1e-4);
+        assertThrows(IllegalArgumentException.class, () -> backbone.finalNorm(step.zeros(new Shape(2, 5))));
+    }
+
+    @Test
+    void copyingAnEmbeddingMakesTwoTokensReadAlikeAndLeavesTheOthers() {
+        NDArray before = backbone.embed(step.create(new int[] {0, 1, 2}, new Shape(1, 3)));
+        float[] other = before.get("0, 0").toFloatArray();
+        backbone.copyEmbedding(2, 1);
+        NDArray after = backbone.embed(step.create(new int[] {0, 1, 2}, new Shape(1, 3)));
+        assertClose(after.get("0, 2"), after.get("0, 1"), 0);
+        assertClose(before.get("0, 2"), after.get("0, 2"), 0);
+        assertClose(step.create(other), after.get("0, 0"), 0);
+        assertNotEquals(0.0, maxDifference(before.get("0, 1"), after.get("0, 1")));
+        // the parameter itself changed, not a copy: the tied head scores the two tokens alike
+        NDArray logits = backbone.lmHead(step.randomNormal(new Shape(1, CONFIG.dModel())));
+        assertEquals(logits.getFloat(0, 1), logits.getFloat(0, 2), 0f);
+        assertThrows(IllegalArgumentException.class, () -> backbone.copyEmbedding(0, CONFIG.vocabularySize()));
+    }
+
+    @Test
     void theSameSeedGivesTheSameParameters() {
         try (Backbone twin = factory.create(CONFIG, Device.cpu(), 42); Backbone other = factory.create(CONFIG, Device.cpu(), 43)) {
             assertEquals(List.copyOf(backbone.parameters().keySet()), List.copyOf(twin.parameters().keySet()));

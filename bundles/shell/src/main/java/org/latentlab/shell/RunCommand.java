@@ -1,9 +1,6 @@
 package org.latentlab.shell;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
-import org.latentlab.api.experiment.SpecException;
 
 @Command(scope = "latent", name = "run", description = "Runs experiment specs (JSON files): trains, evaluates and records each, then prints the results side by side.")
 @Service
@@ -45,7 +41,7 @@ public class RunCommand implements Action {
         PrintStream out = System.out;
         List<ExperimentSpec> parsed = new ArrayList<>();
         for (String file : specs) {
-            parsed.add(read(Path.of(file)));
+            parsed.add(SpecFiles.read(experiments, Path.of(file)));
         }
         for (ExperimentSpec spec : parsed) {
             experiments.validate(spec);
@@ -70,21 +66,6 @@ public class RunCommand implements Action {
                     + "); see latent:show <id> and the run's error.txt.");
         }
         return null;
-    }
-
-    private ExperimentSpec read(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        String json;
-        try {
-            json = Files.readString(absolute);
-        } catch (NoSuchFileException e) {
-            throw new SpecException("The spec file " + absolute + " does not exist; give the path of a JSON spec.");
-        }
-        try {
-            return experiments.parse(json, absolute.getParent());
-        } catch (SpecException e) {
-            throw new SpecException(absolute.getFileName() + ": " + e.getMessage(), e);
-        }
     }
 
     /** Prints a live progress line until the run finishes; returns how it ended. */

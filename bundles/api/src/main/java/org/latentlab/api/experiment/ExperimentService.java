@@ -35,6 +35,12 @@ public interface ExperimentService {
     /** Waits until the run has finished or the timeout passed; returns its status then. */
     RunStatus await(String id, Duration timeout) throws InterruptedException;
 
+    /**
+     * Validates a spec, then times its method's training steps and answers on freshly built, untrained parameters,
+     * recording nothing; waits for the device while a run trains. Throws {@link SpecException} for a bad spec.
+     */
+    BenchmarkResult benchmark(ExperimentSpec spec, BenchmarkOptions options) throws InterruptedException;
+
     /** Every method, loss, dataset, probe and backbone in the registry. */
     List<ComponentInfo> components();
 }

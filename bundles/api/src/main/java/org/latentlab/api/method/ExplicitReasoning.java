@@ -61,8 +61,8 @@ public abstract class ExplicitReasoning implements ReasoningMethod {
             sequences.add(new TokenLayout.Sequence(ids, promptLength));
         }
         TokenLayout.Packed packed = TokenLayout.pack(sequences, batch.vocabulary(), batch.manager());
-        Forward forward = model.forward(model.embed(packed.ids()), 0, null, Taps.LOGITS);
-        return new LatentTrace(forward.logits(), packed.labels(), null, Map.of(), packed.tokens());
+        Forward forward = model.forward(model.embed(packed.ids()), 0, null, Taps.ALL);   // the states exist for backward anyway
+        return new LatentTrace(forward.logits(), packed.labels(), null, forward.residualStream(), packed.tokens());
     }
 
     @Override

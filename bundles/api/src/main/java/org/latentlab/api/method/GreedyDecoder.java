@@ -27,7 +27,19 @@ public final class GreedyDecoder {
     public static List<String> decode(Backbone model, NDArray promptEmbeddings, KvCache cache, Vocabulary vocabulary,
                                       int maxNewTokens, NDManager manager) {
         Forward prompt = model.forward(promptEmbeddings, cache.length(), cache, Taps.HIDDEN);
-        NDArray last = prompt.hidden().get(":, -1:, :");
+        return decodeFrom(model, prompt.hidden().get(":, -1:, :"), cache, vocabulary, maxNewTokens, manager);
+    }
+
+    /**
+     * Greedy decoding from the final hidden state {@code [1, 1, dModel]} of the last position already in {@code cache}
+     * (as {@link LatentPrefix#prefix} leaves it): appends the most likely token one at a time until {@code <eos>} or
+     * {@code maxNewTokens}.
+     *
+     * @return the generated tokens, {@code <eos>} excluded
+     */
+    public static List<String> decodeFrom(Backbone model, NDArray lastHidden, KvCache cache, Vocabulary vocabulary,
+                                          int maxNewTokens, NDManager manager) {
+        NDArray last = lastHidden;
         int eos = vocabulary.id(Vocabulary.EOS);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < maxNewTokens; i++) {

@@ -17,6 +17,13 @@ public record LatentTrace(NDArray logits, NDArray labels, NDArray latents, Map<S
     /** Label of a position no loss reads. */
     public static final int IGNORE = -100;
 
+    /**
+     * Key of {@link #extras()}: for each latent step of {@link #latents()}, the column of the trace whose final hidden
+     * state it is, {@code [batch, steps]} int32, -1 where a row has fewer steps. Probes use it to find the latent steps in
+     * the per-layer states.
+     */
+    public static final String LATENT_COLUMNS = "latentColumns";
+
     public LatentTrace {
         extras = extras == null ? Map.of() : Map.copyOf(extras);
     }

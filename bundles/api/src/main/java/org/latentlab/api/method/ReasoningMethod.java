@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.latentlab.api.Capability;
+import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.model.Backbone;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -27,6 +28,14 @@ public interface ReasoningMethod {
     /** Option names this method understands; a spec naming any other is refused. */
     default Set<String> options() {
         return Set.of();
+    }
+
+    /**
+     * Called once on a freshly built backbone before training starts, for instance to initialise the embeddings of
+     * {@link #specialTokens()} from an existing token's ({@link Backbone#copyEmbedding(int, int)}). Does nothing by
+     * default.
+     */
+    default void initialise(Backbone model, Vocabulary vocabulary, Map<String, Object> options) {
     }
 
     /** The stages to train through for the given options and total number of epochs. */

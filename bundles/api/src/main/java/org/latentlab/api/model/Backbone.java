@@ -52,6 +52,20 @@ public interface Backbone extends AutoCloseable {
     /** Logits from hidden states after the final norm: {@code [..., dModel]} to {@code [..., vocabulary]}. */
     NDArray lmHead(NDArray hidden);
 
+    /**
+     * The final norm alone: a residual-stream state {@code [..., dModel]} to what {@link #lmHead(NDArray)} reads, so that
+     * any layer's residual can be decoded as if it were the last (the logit lens).
+     */
+    NDArray finalNorm(NDArray residual);
+
+    /**
+     * Sets token {@code token}'s input embedding (and, with a tied head, its output row) to a copy of token {@code from}'s,
+     * as methods initialise the special tokens they add. Call it before training, outside any gradient recording.
+     *
+     * @throws IllegalArgumentException when either id lies outside the vocabulary
+     */
+    void copyEmbedding(int from, int token);
+
     /** An empty key/value cache for this backbone. */
     KvCache newCache();
 

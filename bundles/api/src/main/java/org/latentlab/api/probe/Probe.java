@@ -1,5 +1,6 @@
 package org.latentlab.api.probe;
 
+import java.util.Map;
 import java.util.Set;
 
 import org.latentlab.api.Capability;
@@ -16,6 +17,14 @@ public interface Probe {
     /** Option names this probe understands; a spec naming any other is refused. */
     default Set<String> options() {
         return Set.of();
+    }
+
+    /**
+     * Checks option values before training starts, so a bad value is refused at once instead of after the run has
+     * trained: throws {@link IllegalArgumentException} with one sentence naming the option. Accepts anything by
+     * default.
+     */
+    default void checkOptions(Map<String, Object> options) {
     }
 
     ProbeReport run(ProbeContext context);

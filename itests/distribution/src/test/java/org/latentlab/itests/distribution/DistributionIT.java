@@ -65,10 +65,11 @@ class DistributionIT {
     private static final List<String> BUNDLES = List.of("org.latentlab.api", "org.latentlab.engine",
             "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.dataset.prosqa",
             "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.method.pause", "org.latentlab.loss.language",
-            "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut");
+            "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut", "org.latentlab.probe.logitlens",
+            "org.latentlab.probe.frontier");
     private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
             "latentlab-method-cot", "latentlab-method-nocot", "latentlab-method-pause", "latentlab-loss-language", "latentlab-demo",
-            "latentlab-dataset-prontoqa", "latentlab-method-coconut");
+            "latentlab-dataset-prontoqa", "latentlab-method-coconut", "latentlab-probe-logit-lens", "latentlab-probe-frontier");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private Path work;
@@ -112,6 +113,9 @@ class DistributionIT {
         Path specs = Files.createDirectories(work.resolve("specs"));
         Files.writeString(specs.resolve("tiny-cot.json"), tinySpec("smoke-cot", "cot"));
         Files.writeString(specs.resolve("tiny-nocot.json"), tinySpec("smoke-nocot", "nocot"));
+        Files.writeString(specs.resolve("tiny-coconut.json"), tinySpec("smoke-coconut", "coconut")
+                .replace("\"coconut\", \"options\": {}", "\"coconut\", \"options\": {\"maxLatentStage\": 2}")
+                .replace("\"probes\": []", "\"probes\": [{\"name\": \"logit-lens\"}, {\"name\": \"frontier\", \"options\": {\"thoughts\": [1, 2]}}]"));
 
         Result start = launcher(work, START, "start");
         assertEquals(0, start.exit(), () -> "bin/latentlab start failed:\n" + start.output() + logTail());
@@ -224,7 +228,8 @@ class DistributionIT {
     @Order(6)
     void theComponentsOfTheDemoAreRegistered() {
         String components = shell("latent:components");
-        for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "coconut", "language", "gpt")) {
+        for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "coconut", "language", "gpt", "logit-lens",
+                "frontier")) {
             assertTrue(components.lines().anyMatch(line -> cells(line).contains(name)),
                     () -> name + " is listed by latent:components:\n" + components);
         }
@@ -257,6 +262,41 @@ class DistributionIT {
         Result unknown = launcher(work, COMMAND, "shell", "latent:compare no-such-run");
         assertTrue(unknown.exit() != 0 && unknown.output().contains("There is no run 'no-such-run'"), () -> "an unknown id is named:\n" + unknown.output());
         assertEquals(0, launcher(work, COMMAND, "status").exit(), "the platform that was running still runs");
+    }
+
+    @Test
+    @Order(8)
+    void benchTimesSpecsSideBySideAndRecordsNothing() throws Exception {
+        int before = runDirectories();
+        Result bench = launcher(work, RUN, "bench", "--steps", "2", "--warmup", "0", "--examples", "2", "specs/tiny-cot.json",
+                "specs/tiny-nocot.json");
+        assertEquals(0, bench.exit(), () -> "bin/latentlab bench failed:\n" + bench.output() + logTail());
+        List<String> header = bench.output().lines().map(DistributionIT::cells).filter(cells -> cells.contains("ms/step"))
+                .findFirst().orElseThrow(() -> new AssertionError("latent:bench prints a table:\n" + bench.output()));
+        assertTrue(header.contains("ms/answer") && header.contains("µs/position"), () -> "the bench table's header: " + header);
+        for (String spec : List.of("smoke-cot", "smoke-nocot")) {
+            assertTrue(bench.output().lines().anyMatch(line -> cells(line).contains(spec)), () -> spec + " is benchmarked:\n" + bench.output());
+        }
+        assertEquals(before, runDirectories(), "a benchmark records no run");
+        Result bad = launcher(work, COMMAND, "bench", "--stage", "9", "specs/tiny-cot.json");
+        assertTrue(bad.exit() != 0 && bad.output().contains("not a stage 9"), () -> "a stage the method lacks is named:\n" + bad.output());
+    }
+
+    @Test
+    @Order(8)
+    void aCoconutRunRecordsTheReportsOfBothProbes() throws Exception {
+        Result run = launcher(work, RUN, "run", "specs/tiny-coconut.json");
+        assertEquals(0, run.exit(), () -> "bin/latentlab run failed:\n" + run.output() + logTail());
+        assertResultTable(run.output(), "coconut");
+        String id = assertRecorded("smoke-coconut");
+        Path dir = home.resolve("data/latentlab/runs").resolve(id);
+        for (String probe : List.of("logit-lens", "frontier")) {
+            Path report = dir.resolve("probe-" + probe + ".json");
+            assertTrue(Files.isRegularFile(report), () -> probe + " wrote its report; the run's notes:\n" + run.output());
+            assertTrue(Files.readString(report).contains("\"probe\" : \"" + probe + "\"") || Files.readString(report).contains("\"probe\":\"" + probe + "\""),
+                    () -> "the report names its probe: " + report);
+        }
+        assertFalse(run.output().contains("failed:"), () -> "no probe failed:\n" + run.output());
     }
 
     @Test
@@ -312,6 +352,17 @@ class DistributionIT {
         assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains("test")
                         && cells.stream().anyMatch(cell -> cell.equals(method) || cell.startsWith(method + " "))),
                 () -> "the result table has the " + method + " run's test set:\n" + output);
+    }
+
+    /** How many runs are recorded under ${karaf.data}/latentlab/runs. */
+    private int runDirectories() throws IOException {
+        Path runs = home.resolve("data/latentlab/runs");
+        if (!Files.isDirectory(runs)) {
+            return 0;
+        }
+        try (var list = Files.list(runs)) {
+            return (int) list.filter(Files::isDirectory).count();
+        }
     }
 
     /** The run whose spec has this name is recorded under ${karaf.data}/latentlab/runs with its result. */

@@ -23,6 +23,7 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.GreedyDecoder;
+import org.latentlab.api.method.LatentPrefix;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.TokenLayout;
@@ -42,11 +43,20 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = ReasoningMethod.class)
 @ComponentName("coconut")
-public final class Coconut implements ReasoningMethod {
+public final class Coconut implements ReasoningMethod, LatentPrefix {
 
     @Override
     public Set<Capability> provides() {
-        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES);
+        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.LATENT_PREFIX);
+    }
+
+    /** {@code <bot>}, {@code <eot>} and {@code <latent>} start as copies of the {@code initialiseFrom} token (the paper's code). */
+    @Override
+    public void initialise(Backbone model, Vocabulary vocabulary, Map<String, Object> options) {
+        int from = CoconutOptions.of(options).initialiseFromId(vocabulary);
+        for (String token : specialTokens()) {
+            model.copyEmbedding(from, vocabulary.id(token));
+        }
     }
 
     @Override
@@ -59,7 +69,10 @@ public final class Coconut implements ReasoningMethod {
         return CoconutOptions.NAMES;
     }
 
-    /** Stage k = 0, 1, ..., maxLatentStage of epochsPerStage epochs each, then one stage past the last for the epochs left. */
+    /**
+     * Stage k = 0, 1, ..., maxLatentStage of epochsPerStage epochs each, then one stage past the last for the epochs left;
+     * without curriculum, that final stage alone for every epoch.
+     */
     @Override
     public Curriculum curriculum(Map<String, Object> options, int epochs) {
         CoconutOptions checked = CoconutOptions.of(options);
@@ -67,6 +80,10 @@ public final class Coconut implements ReasoningMethod {
             throw new IllegalArgumentException("The coconut method needs at least one epoch to train, not " + epochs + ".");
         }
         List<CurriculumStage> stages = new ArrayList<>();
+        if (!checked.curriculum()) {
+            int k = checked.finalStage();
+            return new Curriculum(List.of(new CurriculumStage(0, name(k, checked) + ", no curriculum", epochs, checked.settings(k))));
+        }
         int left = epochs;
         for (int k = 0; left > 0; k++) {
             boolean past = checked.pastLastStage(k);
@@ -78,8 +95,12 @@ public final class Coconut implements ReasoningMethod {
     }
 
     private static String name(int k, CoconutOptions options) {
-        int thoughts = options.pastLastStage(k) ? options.maxLatentStage() * options.thoughtsPerStep() : k * options.thoughtsPerStep();
-        String count = thoughts + (thoughts == 1 ? " thought" : " thoughts");
+        int slots = options.pastLastStage(k) ? options.maxLatentStage() * options.thoughtsPerStep() : k * options.thoughtsPerStep();
+        String count = switch (options.thought()) {
+            case CONTINUOUS -> slots + (slots == 1 ? " thought" : " thoughts");
+            case PAUSE -> slots + (slots == 1 ? " pause" : " pauses");
+            case NONE -> options.pastLastStage(k) ? "no thoughts" : "no thoughts, " + k + (k == 1 ? " step" : " steps") + " removed";
+        };
         return "stage " + k + " (" + count + (options.pastLastStage(k) ? ", no steps" : "") + ")";
     }
 
@@ -91,7 +112,10 @@ public final class Coconut implements ReasoningMethod {
     public LatentTrace forward(Backbone model, Batch batch, CurriculumStage stage) {
         CoconutOptions options = CoconutOptions.of(stage.settings());
         NDManager manager = batch.manager();
-        LatentLayout layout = LatentLayout.of(batch.examples(), CoconutOptions.stage(stage), options, batch.vocabulary());
+        LatentLayout layout = LatentLayout.of(batch.examples(), CoconutOptions.stage(stage), options, batch.vocabulary(), true);
+        if (options.thought() == CoconutOptions.Thought.PAUSE) {
+            return pauseForward(model, layout, manager);
+        }
         int rows = layout.batch();
         int first = layout.firstLatent();
         int thoughts = layout.maxThoughts();
@@ -126,7 +150,26 @@ public final class Coconut implements ReasoningMethod {
             states.put(hook, concat(passes.stream().map(f -> f.residualStream().get(hook)).toList()));
         }
         NDArray thoughtStates = latents.isEmpty() ? manager.zeros(new Shape(rows, 0, d), previous.getDataType()) : concat(latents);
+        states.put(LatentTrace.LATENT_COLUMNS, layout.latentColumns(manager));
         return new LatentTrace(logits, layout.columns(layout.labels(), 0, length, manager), thoughtStates, states, layout.tokens());
+    }
+
+    /**
+     * Pause as thought: the slots read the learnable {@code <latent>} embedding, nothing is fed back, so one pass covers
+     * the whole layout. The latent steps reported are the final hidden states at the columns the continuous method would
+     * feed back.
+     */
+    private static LatentTrace pauseForward(Backbone model, LatentLayout layout, NDManager manager) {
+        int length = layout.length();
+        Forward pass = pass(model, model.embed(layout.columns(layout.ids(), 0, length, manager)), layout, 0, length, null, manager);
+        Map<String, NDArray> states = new LinkedHashMap<>(pass.residualStream());
+        NDArray columns = layout.latentColumns(manager);
+        states.put(LatentTrace.LATENT_COLUMNS, columns);
+        int first = layout.firstLatent();
+        NDArray hidden = pass.hidden().get(new NDIndex(":, {}:{}, :", first - 1, first - 1 + layout.maxThoughts()));
+        NDArray present = columns.gte(0).expandDims(2).broadcast(hidden.getShape());
+        NDArray latents = NDArrays.where(present, hidden, manager.zeros(new Shape(), hidden.getDataType()));
+        return new LatentTrace(pass.logits(), layout.columns(layout.labels(), 0, length, manager), latents, states, layout.tokens());
     }
 
     /** One pass over columns {@code [from, to)} of the layout, each row at its own positions, padding masked. */
@@ -139,7 +182,7 @@ public final class Coconut implements ReasoningMethod {
         return arrays.size() == 1 ? arrays.get(0) : NDArrays.concat(new NDList(arrays), 1);
     }
 
-    /** Per example: {@code <bos> question <bot>}, n thoughts fed back through the cache, {@code <eot>}, then greedy decoding. */
+    /** Per example: {@code <bos> question <bot>}, the stage's thoughts through the cache, {@code <eot>}, then greedy decoding. */
     @Override
     public List<Answer> solve(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding) {
         CoconutOptions options = CoconutOptions.of(stage.settings());
@@ -149,28 +192,70 @@ public final class Coconut implements ReasoningMethod {
         for (Example example : batch.examples()) {
             try (NDManager manager = batch.manager().newSubManager()) {
                 int thoughts = options.thoughts(k, example.steps().size());
-                int[] prompt = LatentLayout.prompt(example, vocabulary).stream().mapToInt(Integer::intValue).toArray();
                 KvCache cache = model.newCache();
                 try {
-                    NDArray embedded = model.embed(manager.create(prompt, new Shape(1, prompt.length)));
-                    NDArray thought = model.forward(embedded, 0, cache, Taps.HIDDEN).hidden().get(new NDIndex(":, -1:, :"));
-                    for (int i = 0; i < thoughts; i++) {
-                        thought = model.forward(thought, cache.length(), cache, Taps.HIDDEN).hidden();
-                    }
-                    NDArray eot = model.embed(manager.create(new int[] {vocabulary.id(LatentLayout.EOT)}, new Shape(1, 1)));
-                    List<String> generated = GreedyDecoder.decode(model, eot, cache, vocabulary, decoding.maxNewTokens(), manager);
+                    think(model, example, vocabulary, options, thoughts, cache, manager);
+                    List<String> generated = GreedyDecoder.decode(model, eot(model, vocabulary, manager), cache, vocabulary,
+                            decoding.maxNewTokens(), manager);
                     answers.add(TokenLayout.answer(generated, thoughts));
                 } finally {
-                    if (cache instanceof AutoCloseable closeable) {
-                        try {
-                            closeable.close();
-                        } catch (Exception e) {
-                            throw new IllegalStateException("The key/value cache of the coconut method could not be freed.", e);
-                        }
-                    }
+                    free(cache);
                 }
             }
         }
         return answers;
+    }
+
+    /** The prompt, exactly {@code latentSteps} thoughts (or pauses) and {@code <eot>}, whatever the stage trained. */
+    @Override
+    public NDArray prefix(Backbone model, CurriculumStage stage, Example example, Vocabulary vocabulary, int latentSteps,
+                          KvCache cache, NDManager manager) {
+        CoconutOptions options = CoconutOptions.of(stage.settings());
+        if (options.thought() == CoconutOptions.Thought.NONE && latentSteps > 0) {
+            throw new IllegalArgumentException("The coconut method trained without thoughts has no latent steps to run; ask for 0, not "
+                    + latentSteps + ".");
+        }
+        if (latentSteps < 0) {
+            throw new IllegalArgumentException("The number of latent steps to run before language must be at least 0, not "
+                    + latentSteps + ".");
+        }
+        if (cache.length() != 0) {
+            throw new IllegalArgumentException("The coconut method's prefix starts from an empty key/value cache, not one of "
+                    + cache.length() + " positions.");
+        }
+        think(model, example, vocabulary, options, latentSteps, cache, manager);
+        return model.forward(eot(model, vocabulary, manager), cache.length(), cache, Taps.HIDDEN).hidden();
+    }
+
+    /** Runs {@code <bos> question <bot>} and {@code thoughts} latent slots into the cache. */
+    private static void think(Backbone model, Example example, Vocabulary vocabulary, CoconutOptions options, int thoughts,
+                              KvCache cache, NDManager manager) {
+        List<Integer> ids = new ArrayList<>(LatentLayout.prompt(example, vocabulary));
+        boolean continuous = options.thought() == CoconutOptions.Thought.CONTINUOUS;
+        if (!continuous) {
+            // pauses are tokens like the prompt's; without thoughts there are no slots at all
+            int slots = options.thought() == CoconutOptions.Thought.PAUSE ? thoughts : 0;
+            ids.addAll(java.util.Collections.nCopies(slots, vocabulary.id(LatentLayout.LATENT)));
+        }
+        int[] prompt = ids.stream().mapToInt(Integer::intValue).toArray();
+        NDArray embedded = model.embed(manager.create(prompt, new Shape(1, prompt.length)));
+        NDArray thought = model.forward(embedded, 0, cache, Taps.HIDDEN).hidden().get(new NDIndex(":, -1:, :"));
+        for (int i = 0; continuous && i < thoughts; i++) {
+            thought = model.forward(thought, cache.length(), cache, Taps.HIDDEN).hidden();
+        }
+    }
+
+    private static NDArray eot(Backbone model, Vocabulary vocabulary, NDManager manager) {
+        return model.embed(manager.create(new int[] {vocabulary.id(LatentLayout.EOT)}, new Shape(1, 1)));
+    }
+
+    private static void free(KvCache cache) {
+        if (cache instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("The key/value cache of the coconut method could not be freed.", e);
+            }
+        }
     }
 }

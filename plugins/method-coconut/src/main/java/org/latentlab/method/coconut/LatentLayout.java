@@ -57,8 +57,18 @@ record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] 
         return ids;
     }
 
+    /** The batch at stage k, every example at that stage (as at inference). */
     static LatentLayout of(List<Example> examples, int k, CoconutOptions options, Vocabulary vocabulary) {
+        return of(examples, k, options, vocabulary, false);
+    }
+
+    /**
+     * The batch at stage k; for training ({@code mix}), each example may be drawn to another stage with the options'
+     * mixing probability.
+     */
+    static LatentLayout of(List<Example> examples, int k, CoconutOptions options, Vocabulary vocabulary, boolean mix) {
         int batch = examples.size();
+        long batchKey = examples.stream().map(Example::id).toList().hashCode();
         List<List<Integer>> prompts = new ArrayList<>();
         List<List<Integer>> continuations = new ArrayList<>();
         int[] thoughts = new int[batch];
@@ -67,11 +77,12 @@ record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] 
         for (int b = 0; b < batch; b++) {
             Example example = examples.get(b);
             int steps = example.steps().size();
+            int stage = mix ? options.trainingStage(k, example.id(), steps, batchKey) : k;
             List<Integer> prompt = prompt(example, vocabulary);
-            List<String> remaining = example.steps().subList(options.replacedSteps(k, steps), steps);
+            List<String> remaining = example.steps().subList(options.replacedSteps(stage, steps), steps);
             prompts.add(prompt);
             continuations.add(continuation(example, remaining, vocabulary));
-            thoughts[b] = options.thoughts(k, steps);
+            thoughts[b] = options.thoughts(stage, steps);
             firstLatent = Math.max(firstLatent, prompt.size());
             maxThoughts = Math.max(maxThoughts, thoughts[b]);
         }
@@ -119,6 +130,20 @@ record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] 
             System.arraycopy(table, b * length + from, out, b * width, width);
         }
         return manager.create(out, new Shape(batch, width));
+    }
+
+    /**
+     * For each row and thought i, the column whose final hidden state is fed back into slot i (the column before it), or
+     * -1 where the row has no slot i: {@code [batch, maxThoughts]} int32, {@link LatentTrace#LATENT_COLUMNS}.
+     */
+    NDArray latentColumns(NDManager manager) {
+        int[] out = new int[batch * maxThoughts];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < maxThoughts; i++) {
+                out[b * maxThoughts + i] = i < thoughts[b] ? firstLatent - 1 + i : -1;
+            }
+        }
+        return manager.create(out, new Shape(batch, maxThoughts));
     }
 
     /** Whether each row has a latent slot at thought i, as {@code [batch, 1, 1]} booleans. */

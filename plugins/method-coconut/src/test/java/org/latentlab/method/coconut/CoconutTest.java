@@ -130,7 +130,9 @@ class CoconutTest {
         assertEquals(List.of(3, 1), method.curriculum(Map.of(CoconutOptions.EPOCHS_PER_STAGE, 3), 4).stages().stream()
                 .map(CurriculumStage::epochs).toList());
         assertEquals(Map.of(CoconutOptions.STAGE, 0, CoconutOptions.THOUGHTS_PER_STEP, 1, CoconutOptions.MAX_LATENT_STAGE, 6,
-                CoconutOptions.EPOCHS_PER_STAGE, 1, CoconutOptions.PAD_LATENTS, false), method.curriculum(Map.of(), 1).last().settings());
+                CoconutOptions.EPOCHS_PER_STAGE, 1, CoconutOptions.PAD_LATENTS, false, CoconutOptions.MIX_PROBABILITY, 0.0,
+                CoconutOptions.CURRICULUM, true, CoconutOptions.THOUGHT, "continuous", CoconutOptions.INITIALISE_FROM, Vocabulary.SEP),
+                method.curriculum(Map.of(), 1).last().settings());
         assertTrue(method.provides().containsAll(List.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES)));
     }
 
@@ -182,6 +184,11 @@ class CoconutTest {
         assertEquals("The coconut method's option 'padLatents' must be true or false, not yes.",
                 error(Map.of(CoconutOptions.PAD_LATENTS, "yes"), 3));
         assertEquals("The coconut method needs at least one epoch to train, not 0.", error(Map.of(), 0));
+        assertEquals("The coconut method's option 'mixProbability' must be a probability from 0 to 1, not 1.5.",
+                error(Map.of(CoconutOptions.MIX_PROBABILITY, 1.5), 3));
+        assertEquals("The coconut method's option 'thought' must be \"continuous\", \"none\" or \"pause\", not tokens.",
+                error(Map.of(CoconutOptions.THOUGHT, "tokens"), 3));
+        assertEquals("The coconut method's option 'curriculum' must be true or false, not 0.", error(Map.of(CoconutOptions.CURRICULUM, 0), 3));
         for (String message : List.of(error(Map.of(CoconutOptions.THOUGHTS_PER_STEP, "two"), 1), error(Map.of(), -1))) {
             assertTrue(message.endsWith("."));
             assertFalse(message.substring(0, message.length() - 1).contains(". "), message);

@@ -1,0 +1,131 @@
+package org.latentlab.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+import org.latentlab.api.data.Dataset;
+import org.latentlab.api.data.Example;
+import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.experiment.BenchmarkOptions;
+import org.latentlab.api.experiment.BenchmarkResult;
+import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.Answer;
+import org.latentlab.api.method.Batch;
+import org.latentlab.api.method.Curriculum;
+import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.Decoding;
+import org.latentlab.api.model.Backbone;
+import org.latentlab.api.model.BackboneConfig;
+import org.latentlab.engine.ComputeEngine;
+
+/**
+ * Times an experiment's training steps and answers on fresh parameters: the same step a run takes (the method's
+ * forward, the losses, backward, the AdamW update) at one curriculum stage, then greedy answers one example at a time.
+ * Nothing is recorded. The numbers mean what they say only on a quiet machine: other work on the cores slows them.
+ */
+final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    static BenchmarkResult run(ComputeEngine engine, Experiment experiment, BenchmarkOptions options) throws Exception {
+        ExperimentSpec spec = experiment.spec();
+        Dataset data = experiment.dataset().service().load(spec.dataset(), spec.seed());
+        if (data.train().isEmpty()) {
+            throw new SpecException("The dataset '" + experiment.dataset().name() + "' produced no training examples to benchmark with.");
+        }
+        Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
+        Device device = engine.device(spec.device());
+        var b = spec.backbone();
+        BackboneConfig config = new BackboneConfig(vocabulary.size(), b.dModel(), b.layers(), b.heads(), b.maxPositions());
+        Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), spec.training().epochs());
+        if (options.stage() >= curriculum.stages().size()) {
+            throw new SpecException("The method '" + experiment.method().name() + "' has " + curriculum.stages().size()
+                    + " curriculum stages here (0 to " + (curriculum.stages().size() - 1) + "), not a stage " + options.stage() + ".");
+        }
+        CurriculumStage stage = options.stage() < 0 ? curriculum.last() : curriculum.stages().get(options.stage());
+        int batchSize = spec.training().batchSize();
+        Random order = new Random(spec.seed());
+        List<Double> millis = new ArrayList<>();
+        long positions = 0;
+        double generated = 0;
+        double latent = 0;
+        double answerMillis = Double.NaN;
+        try (Backbone model = experiment.backbone().service().create(config, device, spec.seed());
+             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
+            engine.withoutGradients(() -> {
+                experiment.method().service().initialise(model, vocabulary, spec.method().options());
+                return null;
+            });
+            List<Example> shuffled = new ArrayList<>(data.train());
+            for (int i = 0; i < options.warmup() + options.steps(); i++) {
+                stopIfInterrupted();
+                List<Example> examples = batch(shuffled, i, batchSize, order);
+                long start = System.nanoTime();
+                TrainingStep.Outcome outcome = TrainingStep.run(engine, experiment, model, examples, vocabulary, stage);
+                optimizer.step(spec.training().learningRate(), spec.training().gradientClip());
+                long elapsed = System.nanoTime() - start;
+                if (i >= options.warmup()) {
+                    millis.add(elapsed / 1e6);
+                    positions += outcome.tokens();
+                }
+            }
+            List<Example> held = data.test().isEmpty() ? data.train() : data.test();
+            int n = Math.min(options.examples(), held.size());
+            if (n > 0) {
+                Decoding decoding = new Decoding(spec.evaluation().maxNewTokens());
+                long total = 0;
+                for (Example example : held.subList(0, n)) {
+                    stopIfInterrupted();
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        long start = System.nanoTime();
+                        Answer answer = engine.withoutGradients(() -> experiment.method().service()
+                                .solve(model, new Batch(List.of(example), vocabulary, scope), stage, decoding).get(0));
+                        total += System.nanoTime() - start;
+                        generated += answer.generatedTokens();
+                        latent += answer.latentSteps();
+                    }
+                }
+                answerMillis = total / 1e6 / n;
+                generated /= n;
+                latent /= n;
+            }
+        }
+        Map<String, Object> shown = new TreeMap<>(spec.method().options());
+        String method = experiment.method().name() + (shown.isEmpty() ? "" : " " + shown);
+        return new BenchmarkResult(spec.name() == null ? experiment.method().name() : spec.name(), method, stage.name(), batchSize,
+                millis, (double) positions / options.steps(), answerMillis, generated, latent, device.toString(), threads());
+    }
+
+    /** The i-th batch of a shuffled pass over the examples, reshuffled when a pass runs out. */
+    private static List<Example> batch(List<Example> shuffled, int i, int batchSize, Random order) {
+        int perPass = Math.max(1, shuffled.size() / batchSize);
+        if (i % perPass == 0) {
+            java.util.Collections.shuffle(shuffled, order);
+        }
+        int from = (i % perPass) * batchSize;
+        return shuffled.subList(from, Math.min(from + batchSize, shuffled.size()));
+    }
+
+    private static void stopIfInterrupted() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("The benchmark was interrupted.");
+        }
+    }
+
+    private static int threads() {
+        String configured = System.getProperty("ai.djl.pytorch.num_threads");
+        try {
+            return configured == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(configured.strip());
+        } catch (NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.latentlab.core;
+
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import org.latentlab.api.data.Example;
+import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.method.Batch;
+import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.LossContext;
+import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.model.Backbone;
+import org.latentlab.engine.ComputeEngine;
+
+/** The forward and backward half of one training step, shared by training runs and benchmarks. */
+final class TrainingStep {
+
+    /** The weighted loss of the step and the sequence positions it processed. */
+    record Outcome(double loss, long tokens) {
+    }
+
+    private TrainingStep() {
+    }
+
+    /** The method's forward over the batch, the spec's losses weighted and summed, and their backward pass. */
+    static Outcome run(ComputeEngine engine, Experiment experiment, Backbone model, List<Example> examples, Vocabulary vocabulary,
+                       CurriculumStage stage) throws Exception {
+        return engine.train(collector -> {
+            try (NDManager scope = model.manager().newSubManager()) {
+                Batch batch = new Batch(examples, vocabulary, scope);
+                LatentTrace trace = experiment.method().service().forward(model, batch, stage);
+                NDArray total = null;
+                for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
+                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()))
+                            .mul(l.spec().weight().floatValue());
+                    total = total == null ? value : total.add(value);
+                }
+                collector.backward(total);
+                return new Outcome(total.getFloat(), trace.tokens());
+            }
+        });
+    }
+
+    /** The vocabulary of the training examples' questions, steps and answers, with the method's special tokens. */
+    static Vocabulary vocabulary(Experiment experiment, List<Example> train) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (Example e : train) {
+            texts.add(e.question());
+            texts.addAll(e.steps());
+            texts.add(e.answer());
+        }
+        return Vocabulary.build(experiment.method().service().specialTokens(), texts);
+    }
+}
