@@ -318,6 +318,24 @@ class DistributionIT {
 
     @Test
     @Order(10)
+    void aPlatformStartedForOneCommandStaysUpWhileRunsAreQueuedOnIt() throws Exception {
+        assertEquals(3, launcher(work, COMMAND, "status").exit(), "the platform is down after the previous test");
+        Path spec = work.resolve("specs/tiny-nocot.json");
+        Result submit = launcher(work, START.plus(COMMAND), "shell", "latent:run --background " + spec);
+        assertEquals(0, submit.exit(), () -> "submitting in the background failed:\n" + submit.output() + logTail());
+        assertTrue(submit.output().contains("left the platform running"), () -> "the launcher says why it did not stop:\n" + submit.output());
+        assertEquals(0, launcher(work, COMMAND, "status").exit(), "the run it queued keeps the platform up");
+        Path runs = home.resolve("data/latentlab/runs");
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (!Files.readString(newestStatus(runs)).contains("\"COMPLETED\"")) {
+            assertTrue(System.nanoTime() < deadline, "the background run completes");
+            Thread.sleep(500);
+        }
+        assertEquals(0, launcher(work, STOP, "stop").exit());
+    }
+
+    @Test
+    @Order(11)
     void aMissingSpecFailsWithOneSentenceBeforeAnythingStarts() throws Exception {
         Result run = launcher(work, COMMAND, "run", "specs/no-such-spec.json");
         assertNotEquals(0, run.exit(), "a missing spec fails");
@@ -352,6 +370,14 @@ class DistributionIT {
         assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains("test")
                         && cells.stream().anyMatch(cell -> cell.equals(method) || cell.startsWith(method + " "))),
                 () -> "the result table has the " + method + " run's test set:\n" + output);
+    }
+
+    /** The status file of the most recently created run. */
+    private static Path newestStatus(Path runs) throws IOException {
+        try (var list = Files.list(runs)) {
+            return list.filter(Files::isDirectory).max(java.util.Comparator.comparing(Path::getFileName)).orElseThrow()
+                    .resolve("status.json");
+        }
     }
 
     /** How many runs are recorded under ${karaf.data}/latentlab/runs. */
