@@ -320,17 +320,18 @@ class DistributionIT {
     @Order(10)
     void aPlatformStartedForOneCommandStaysUpWhileRunsAreQueuedOnIt() throws Exception {
         assertEquals(3, launcher(work, COMMAND, "status").exit(), "the platform is down after the previous test");
-        Path spec = work.resolve("specs/tiny-nocot.json");
+        // long enough to be still training when the launcher decides whether to stop the platform it started
+        Path spec = work.resolve("specs/tiny-long.json");
+        Files.writeString(spec, tinySpec("smoke-long", "nocot").replace("\"maxSteps\": 2", "\"maxSteps\": 100000")
+                .replace("\"epochs\": 1", "\"epochs\": 100000"));
         Result submit = launcher(work, START.plus(COMMAND), "shell", "latent:run --background " + spec);
         assertEquals(0, submit.exit(), () -> "submitting in the background failed:\n" + submit.output() + logTail());
         assertTrue(submit.output().contains("left the platform running"), () -> "the launcher says why it did not stop:\n" + submit.output());
         assertEquals(0, launcher(work, COMMAND, "status").exit(), "the run it queued keeps the platform up");
-        Path runs = home.resolve("data/latentlab/runs");
-        long deadline = System.nanoTime() + RUN.toNanos();
-        while (!Files.readString(newestStatus(runs)).contains("\"COMPLETED\"")) {
-            assertTrue(System.nanoTime() < deadline, "the background run completes");
-            Thread.sleep(500);
-        }
+        String id = submit.output().lines().filter(line -> line.endsWith("smoke-long")).findFirst()
+                .orElseThrow(() -> new AssertionError("the run id is printed:\n" + submit.output()));
+        Result cancel = launcher(work, COMMAND, "shell", "latent:cancel " + id);
+        assertEquals(0, cancel.exit(), () -> "latent:cancel failed:\n" + cancel.output());
         assertEquals(0, launcher(work, STOP, "stop").exit());
     }
 
@@ -370,14 +371,6 @@ class DistributionIT {
         assertTrue(output.lines().map(DistributionIT::cells).anyMatch(cells -> cells.contains("test")
                         && cells.stream().anyMatch(cell -> cell.equals(method) || cell.startsWith(method + " "))),
                 () -> "the result table has the " + method + " run's test set:\n" + output);
-    }
-
-    /** The status file of the most recently created run. */
-    private static Path newestStatus(Path runs) throws IOException {
-        try (var list = Files.list(runs)) {
-            return list.filter(Files::isDirectory).max(java.util.Comparator.comparing(Path::getFileName)).orElseThrow()
-                    .resolve("status.json");
-        }
     }
 
     /** How many runs are recorded under ${karaf.data}/latentlab/runs. */
