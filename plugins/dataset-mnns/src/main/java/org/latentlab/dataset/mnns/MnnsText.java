@@ -1,0 +1,44 @@
+package org.latentlab.dataset.mnns;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.latentlab.api.data.Example;
+
+/**
+ * How an MNNS problem is written, every number one vocabulary word:
+ *
+ * <ul>
+ * <li>question: the digits separated by spaces, {@code "3 1 4 2"};</li>
+ * <li>steps: one per digit, the partial sum along the best sign path after that digit, written as an integer
+ *     ({@code "3"}, {@code "-2"}, {@code "0"}): for 3 1 4 2 the path + - - + gives {@code "3", "2", "-2", "0"};</li>
+ * <li>answer: the minimal non-negative sum, {@code "0"}, equal to the last step.</li>
+ * </ul>
+ *
+ * A negative number keeps its minus sign in the same word ({@code Vocabulary.words("-2")} is one token), which is
+ * why the steps carry no arrows or equals signs: {@code "->"} would be two tokens, and joined text such as
+ * {@code "+3="} would re-read as one. The extras hold {@value #DIGITS} (the digits), {@value #SIGNS} (+1 or -1 for
+ * each digit along the best path) and {@value #ANSWER} (the answer as an Integer).
+ */
+final class MnnsText {
+
+    static final String DIGITS = "digits";
+    static final String SIGNS = "signs";
+    static final String ANSWER = "answer";
+
+    private MnnsText() {
+    }
+
+    static String question(List<Integer> digits) {
+        return digits.stream().map(String::valueOf).collect(Collectors.joining(" "));
+    }
+
+    /** The example for {@code digits}: solved, then written out. */
+    static Example example(String id, List<Integer> digits) {
+        SignedSum best = MinimumNonNegativeSum.solve(digits);
+        List<String> steps = best.partialSums().stream().map(String::valueOf).toList();
+        return new Example(id, question(digits), steps, String.valueOf(best.sum()),
+                Map.of(DIGITS, best.digits(), SIGNS, best.signs(), ANSWER, best.sum()));
+    }
+}
