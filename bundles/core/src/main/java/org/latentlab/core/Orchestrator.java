@@ -194,6 +194,11 @@ public final class Orchestrator implements ExperimentService {
         }
         checkSizes(spec);
         ComponentRef<DatasetAdapter> dataset = catalog.resolve(ComponentKind.DATASET, spec.dataset().name());
+        try {
+            dataset.service().checkOptions(spec.dataset());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
+        }
         ComponentRef<BackboneFactory> backbone = catalog.resolve(ComponentKind.BACKBONE, spec.backbone().name());
         ComponentRef<ReasoningMethod> method = catalog.resolve(ComponentKind.METHOD, spec.method().name());
         checkOptions("method", method.name(), spec.method(), method.service().options());

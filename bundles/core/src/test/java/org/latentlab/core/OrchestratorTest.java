@@ -32,6 +32,7 @@ import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
 import org.latentlab.api.probe.ProbeReport;
+import org.latentlab.dataset.mnns.MnnsAdapter;
 import org.latentlab.dataset.prosqa.ProsQaAdapter;
 import org.latentlab.loss.language.LanguageModelLoss;
 import org.latentlab.method.coconut.Coconut;
@@ -57,6 +58,7 @@ class OrchestratorTest {
         orchestrator.start(new LocalComputeEngine(), runs);
         orchestrator.register(ComponentKind.BACKBONE, "gpt", new GptBackboneFactory(Engine.getEngine("PyTorch")), "1.0.0");
         orchestrator.register(ComponentKind.DATASET, "prosqa", new ProsQaAdapter(), "1.0.0");
+        orchestrator.register(ComponentKind.DATASET, "mnns", new MnnsAdapter(), "1.0.0");
         orchestrator.register(ComponentKind.METHOD, "cot", new ChainOfThought(), "1.0.0");
         orchestrator.register(ComponentKind.METHOD, "nocot", new NoChainOfThought(), "1.0.0");
         orchestrator.register(ComponentKind.METHOD, "coconut", new Coconut(), "1.0.0");
@@ -152,6 +154,28 @@ class OrchestratorTest {
                 "two steps in each of stage 0 (language), stage 1 (one thought) and the stage past the last (no steps)");
         EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
         assertEquals(1.0, test.meanLatentSteps(), 0.0, "every answer is preceded by maxLatentStage x thoughtsPerStep thoughts");
+    }
+
+    @Test
+    void chainOfThoughtLearnsTheMnnsPartialSumsWithTheMultisetSplit() throws Exception {
+        ExperimentSpec spec = orchestrator.parse("""
+                {"name": "tiny-mnns", "seed": 7,
+                 "dataset": {"name": "mnns", "train": 64, "validation": 0, "test": 8, "options": {"digits": 3, "split": "multiset"}},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 32},
+                 "method": {"name": "cot"},
+                 "training": {"epochs": 6, "batchSize": 16, "learningRate": 0.003, "warmupSteps": 2, "logEvery": 1},
+                 "evaluation": {"maxNewTokens": 8}}
+                """, runs);
+        RunStatus status = runToEnd(spec);
+        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        assertTrue(metrics.get(metrics.size() - 1).loss() < 0.8 * metrics.get(0).loss(), () -> "the loss falls on the partial sums: " + metrics.stream().map(MetricsRecord::loss).toList());
+        EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
+        assertEquals(8, test.examples());
+        assertTrue(test.meanGeneratedTokens() > 0 && test.meanGeneratedTokens() <= 8);
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(orchestrator.parse("""
+                {"dataset": {"name": "mnns", "train": 8, "options": {"split": "sorted"}}, "method": {"name": "cot"}}
+                """, runs)));
+        assertTrue(e.getMessage().contains("'split'"), e.getMessage());
     }
 
     @Test

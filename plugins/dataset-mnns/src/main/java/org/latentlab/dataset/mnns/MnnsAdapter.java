@@ -32,19 +32,31 @@ import org.osgi.service.component.annotations.Component;
 @ComponentName("mnns")
 public final class MnnsAdapter implements DatasetAdapter {
 
+    /** The options, and no more examples than there are distinct questions (random split). */
+    @Override
+    public void checkOptions(DatasetSpec spec) {
+        checked(spec);
+    }
+
     @Override
     public Dataset load(DatasetSpec spec, long seed) {
-        MnnsOptions options = MnnsOptions.from(spec.options());
+        MnnsOptions options = checked(spec);
         if (options.split() == MnnsOptions.Split.MULTISET) {
             return MultisetSplits.generate(options, spec, seed);
         }
+        return GeneratedSplits.generate("mnns", spec, seed, streamSeed -> new MnnsGenerator(options, streamSeed)::next);
+    }
+
+    private static MnnsOptions checked(DatasetSpec spec) {
+        MnnsOptions options = MnnsOptions.from(spec.options());
         long asked = (long) spec.train() + spec.validation() + spec.test();
-        if (spec.train() >= 0 && spec.validation() >= 0 && spec.test() >= 0 && asked > options.distinctQuestions()) {
+        if (options.split() == MnnsOptions.Split.RANDOM && spec.train() >= 0 && spec.validation() >= 0 && spec.test() >= 0
+                && asked > options.distinctQuestions()) {
             throw new IllegalArgumentException("The mnns dataset has only " + options.distinctQuestions()
                     + " distinct questions of " + options.digits() + " digits, not the " + asked
                     + " the spec asks for; ask for fewer examples or more digits.");
         }
-        return GeneratedSplits.generate("mnns", spec, seed, streamSeed -> new MnnsGenerator(options, streamSeed)::next);
+        return options;
     }
 
     @Override

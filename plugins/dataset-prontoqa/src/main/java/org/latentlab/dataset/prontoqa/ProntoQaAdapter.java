@@ -26,6 +26,11 @@ import org.osgi.service.component.annotations.Component;
 public final class ProntoQaAdapter implements DatasetAdapter {
 
     @Override
+    public void checkOptions(DatasetSpec spec) {
+        ProntoQaOptions.from(spec.options());
+    }
+
+    @Override
     public Dataset load(DatasetSpec spec, long seed) {
         ProntoQaOptions options = ProntoQaOptions.from(spec.options());
         return GeneratedSplits.generate("prontoqa", spec, seed, streamSeed -> new ProntoQaGenerator(options, streamSeed)::next);

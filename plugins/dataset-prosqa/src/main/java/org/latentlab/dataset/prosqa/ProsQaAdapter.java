@@ -26,6 +26,11 @@ import org.osgi.service.component.annotations.Component;
 public final class ProsQaAdapter implements DatasetAdapter {
 
     @Override
+    public void checkOptions(DatasetSpec spec) {
+        ProsQaOptions.from(spec.options());
+    }
+
+    @Override
     public Dataset load(DatasetSpec spec, long seed) {
         ProsQaOptions options = ProsQaOptions.from(spec.options());
         return GeneratedSplits.generate("prosqa", spec, seed, streamSeed -> new ProsQaGenerator(options, streamSeed)::next);
