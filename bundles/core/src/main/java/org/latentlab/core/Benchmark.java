@@ -22,7 +22,6 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.model.Backbone;
-import org.latentlab.api.model.BackboneConfig;
 import org.latentlab.engine.ComputeEngine;
 
 /**
@@ -43,8 +42,6 @@ final class Benchmark {
         }
         Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
         Device device = engine.device(spec.device());
-        var b = spec.backbone();
-        BackboneConfig config = new BackboneConfig(vocabulary.size(), b.dModel(), b.layers(), b.heads(), b.maxPositions());
         Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), spec.training().epochs());
         if (options.stage() >= curriculum.stages().size()) {
             throw new SpecException("The method '" + experiment.method().name() + "' has " + curriculum.stages().size()
@@ -58,12 +55,8 @@ final class Benchmark {
         double generated = 0;
         double latent = 0;
         double answerMillis = Double.NaN;
-        try (Backbone model = experiment.backbone().service().create(config, device, spec.seed());
+        try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
              AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
-            engine.withoutGradients(() -> {
-                experiment.method().service().initialise(model, vocabulary, spec.method().options());
-                return null;
-            });
             List<Example> shuffled = new ArrayList<>(data.train());
             for (int i = 0; i < options.warmup() + options.steps(); i++) {
                 stopIfInterrupted();

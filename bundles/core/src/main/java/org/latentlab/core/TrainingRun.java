@@ -31,7 +31,6 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.model.Backbone;
-import org.latentlab.api.model.BackboneConfig;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
 import org.latentlab.api.probe.ProbeReport;
@@ -124,24 +123,18 @@ final class TrainingRun implements Runnable {
         if (data.train().isEmpty()) {
             throw new Stop(RunState.FAILED, "The dataset '" + experiment.dataset().name() + "' produced no training examples; raise dataset.train.");
         }
-        Vocabulary vocabulary = buildVocabulary(data.train());
+        Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
         store.write(store.path(id, RunStore.VOCABULARY), vocabulary.tokens());
         Map<String, List<Example>> evaluationSets = evaluationSets(data);
 
         Device device = engine.device(spec.device());
-        var b = spec.backbone();
-        BackboneConfig config = new BackboneConfig(vocabulary.size(), b.dModel(), b.layers(), b.heads(), b.maxPositions());
         Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), training.epochs());
         int stepsPerEpoch = (data.train().size() + training.batchSize() - 1) / training.batchSize();
         long planned = (long) curriculum.totalEpochs() * stepsPerEpoch;
         long totalSteps = training.maxSteps() > 0 ? Math.min(planned, training.maxSteps()) : planned;
 
-        try (Backbone model = experiment.backbone().service().create(config, device, seed);
+        try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
              AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
-            engine.withoutGradients(() -> {
-                experiment.method().service().initialise(model, vocabulary, spec.method().options());
-                return null;
-            });
             LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), totalSteps);
             status = status.progress(0, totalSteps, curriculum.stages().get(0).name(), null, null, null);
             update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
@@ -216,10 +209,6 @@ final class TrainingRun implements Runnable {
             store.write(store.path(id, RunStore.RESULT), result);
             update(status.with(RunState.COMPLETED, "done"));
         }
-    }
-
-    private Vocabulary buildVocabulary(List<Example> train) {
-        return TrainingStep.vocabulary(experiment, train);
     }
 
     /** The held-out test split, then each evaluation file the spec names (a missing optional file is noted and skipped). */

@@ -13,6 +13,7 @@ import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.LossContext;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.Backbone;
+import org.latentlab.api.model.BackboneConfig;
 import org.latentlab.engine.ComputeEngine;
 
 /** The forward and backward half of one training step, shared by training runs and benchmarks. */
@@ -42,6 +43,28 @@ final class TrainingStep {
                 return new Outcome(total.getFloat(), trace.tokens());
             }
         });
+    }
+
+    /**
+     * A fresh backbone of the spec's shape over {@code vocabulary}, its special tokens initialised by the method; the
+     * caller closes it.
+     */
+    static Backbone newBackbone(ComputeEngine engine, Experiment experiment, Vocabulary vocabulary, ai.djl.Device device)
+            throws Exception {
+        var spec = experiment.spec();
+        var b = spec.backbone();
+        BackboneConfig config = new BackboneConfig(vocabulary.size(), b.dModel(), b.layers(), b.heads(), b.maxPositions());
+        Backbone model = experiment.backbone().service().create(config, device, spec.seed());
+        try {
+            engine.withoutGradients(() -> {
+                experiment.method().service().initialise(model, vocabulary, spec.method().options());
+                return null;
+            });
+        } catch (Exception | Error e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
 
     /** The vocabulary of the training examples' questions, steps and answers, with the method's special tokens. */

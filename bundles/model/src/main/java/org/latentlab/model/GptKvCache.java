@@ -23,7 +23,7 @@ import org.latentlab.api.model.KvCache;
  * array, only once a padded column has been cached), so later passes never attend to the padding either. A cache
  * holding padding can only be continued by the per-row-position forward.
  */
-public final class GptKvCache implements KvCache, AutoCloseable {
+public final class GptKvCache implements KvCache {
     private final BackboneConfig config;
     private final NDManager parent;
     private final NDArray[] keysT;     // per layer [batch, heads, headDim, length]

@@ -70,10 +70,9 @@ public abstract class ExplicitReasoning implements ReasoningMethod {
         Vocabulary vocabulary = batch.vocabulary();
         List<Answer> answers = new ArrayList<>();
         for (Example example : batch.examples()) {
-            try (NDManager manager = batch.manager().newSubManager()) {
+            try (NDManager manager = batch.manager().newSubManager(); KvCache cache = model.newCache()) {
                 List<Integer> prompt = prompt(example, stage, vocabulary);
                 int[] ids = prompt.stream().mapToInt(Integer::intValue).toArray();
-                KvCache cache = model.newCache();
                 List<String> generated = GreedyDecoder.decode(model, model.embed(manager.create(ids, new Shape(1, ids.length))),
                         cache, vocabulary, decoding.maxNewTokens(), manager);
                 answers.add(TokenLayout.answer(generated, 0));

@@ -190,17 +190,11 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
         Vocabulary vocabulary = batch.vocabulary();
         List<Answer> answers = new ArrayList<>();
         for (Example example : batch.examples()) {
-            try (NDManager manager = batch.manager().newSubManager()) {
-                int thoughts = options.thoughts(k, example.steps().size());
-                KvCache cache = model.newCache();
-                try {
-                    think(model, example, vocabulary, options, thoughts, cache, manager);
-                    List<String> generated = GreedyDecoder.decode(model, eot(model, vocabulary, manager), cache, vocabulary,
-                            decoding.maxNewTokens(), manager);
-                    answers.add(TokenLayout.answer(generated, thoughts));
-                } finally {
-                    free(cache);
-                }
+            int thoughts = options.thoughts(k, example.steps().size());
+            try (NDManager manager = batch.manager().newSubManager(); KvCache cache = model.newCache()) {
+                NDArray last = prefix(model, stage, example, vocabulary, thoughts, cache, manager);
+                List<String> generated = GreedyDecoder.decodeFrom(model, last, cache, vocabulary, decoding.maxNewTokens(), manager);
+                answers.add(TokenLayout.answer(generated, thoughts));
             }
         }
         return answers;
@@ -247,15 +241,5 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
 
     private static NDArray eot(Backbone model, Vocabulary vocabulary, NDManager manager) {
         return model.embed(manager.create(new int[] {vocabulary.id(LatentLayout.EOT)}, new Shape(1, 1)));
-    }
-
-    private static void free(KvCache cache) {
-        if (cache instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("The key/value cache of the coconut method could not be freed.", e);
-            }
-        }
     }
 }

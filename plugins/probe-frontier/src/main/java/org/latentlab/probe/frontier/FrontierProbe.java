@@ -133,27 +133,22 @@ public final class FrontierProbe implements Probe {
         boolean[] onPath = graph.leadsToTarget();
         List<String> answer = Vocabulary.words(example.answer());
         for (int k : options.thoughts()) {
-            try (NDManager manager = context.manager().newSubManager()) {
-                KvCache cache = model.newCache();
-                try {
-                    NDArray last = prefix.prefix(model, context.stage(), example, vocabulary, k, cache, manager);
-                    int thought = cache.length();
-                    List<Integer> frontier = ProsQaOntology.frontier(depths, k);
-                    if (readValues && !frontier.isEmpty()) {
-                        double[] next = probabilities(model.lmHead(step(model, vocabulary.id(EVERY), cache, manager)));
-                        List<FrontierValues.NodeValue> nodes = new ArrayList<>();
-                        for (int node : frontier) {
-                            double value = nameProbability(model, vocabulary, Vocabulary.words(graph.symbol(node)), next, cache, manager);
-                            nodes.add(new FrontierValues.NodeValue(node, value, heights[node], onPath[node]));
-                        }
-                        values.add(k, nodes);
-                        cache.truncate(thought);
+            try (NDManager manager = context.manager().newSubManager(); KvCache cache = model.newCache()) {
+                NDArray last = prefix.prefix(model, context.stage(), example, vocabulary, k, cache, manager);
+                int thought = cache.length();
+                List<Integer> frontier = ProsQaOntology.frontier(depths, k);
+                if (readValues && !frontier.isEmpty()) {
+                    double[] next = probabilities(model.lmHead(step(model, vocabulary.id(EVERY), cache, manager)));
+                    List<FrontierValues.NodeValue> nodes = new ArrayList<>();
+                    for (int node : frontier) {
+                        double value = nameProbability(model, vocabulary, Vocabulary.words(graph.symbol(node)), next, cache, manager);
+                        nodes.add(new FrontierValues.NodeValue(node, value, heights[node], onPath[node]));
                     }
-                    List<String> written = GreedyDecoder.decodeFrom(model, last, cache, vocabulary, options.maxNewTokens(), manager);
-                    outputs.add(k, OutputClassifier.classify(graph, depths, written, answer, k));
-                } finally {
-                    free(cache);
+                    values.add(k, nodes);
+                    cache.truncate(thought);
                 }
+                List<String> written = GreedyDecoder.decodeFrom(model, last, cache, vocabulary, options.maxNewTokens(), manager);
+                outputs.add(k, OutputClassifier.classify(graph, depths, written, answer, k));
             }
         }
     }
@@ -202,15 +197,5 @@ public final class FrontierProbe implements Probe {
             p[i] /= sum;
         }
         return p;
-    }
-
-    private static void free(KvCache cache) {
-        if (cache instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("The key/value cache of the frontier probe could not be freed.", e);
-            }
-        }
     }
 }
