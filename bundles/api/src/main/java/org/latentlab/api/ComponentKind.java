@@ -2,7 +2,7 @@ package org.latentlab.api;
 
 /** The kinds of component an experiment is assembled from. */
 public enum ComponentKind {
-    METHOD, LOSS, DATASET, PROBE, BACKBONE;
+    METHOD, LOSS, DATASET, PROBE, BACKBONE, REWARD;
 
     /** The lower-case word a user reads, as in "unknown method 'coconat'". */
     public String word() {

@@ -9,14 +9,16 @@ import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.BackboneFactory;
 import org.latentlab.api.probe.Probe;
+import org.latentlab.api.reward.Reward;
 
-/** A spec with every part resolved from the registry: what one run trains with. */
+/** A spec with every part resolved from the registry: what one run trains with ({@code reward} only with GRPO). */
 record Experiment(ExperimentSpec spec,
                   ComponentRef<DatasetAdapter> dataset,
                   ComponentRef<BackboneFactory> backbone,
                   ComponentRef<ReasoningMethod> method,
                   List<Configured<SupervisionLoss>> losses,
-                  List<Configured<Probe>> probes) {
+                  List<Configured<Probe>> probes,
+                  Configured<Reward> reward) {
 
     /** A loss or probe with its weight and options from the spec. */
     record Configured<T>(ComponentRef<T> ref, ComponentSpec spec) {
@@ -27,6 +29,9 @@ record Experiment(ExperimentSpec spec,
         java.util.ArrayList<ComponentRef<?>> all = new java.util.ArrayList<>(List.of(dataset, backbone, method));
         losses.forEach(l -> all.add(l.ref()));
         probes.forEach(p -> all.add(p.ref()));
+        if (reward != null) {
+            all.add(reward.ref());
+        }
         return all;
     }
 

@@ -26,14 +26,17 @@ import org.latentlab.api.experiment.ComponentSpec;
 import org.latentlab.api.experiment.EvaluationFile;
 import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.GrpoSpec;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.BackboneFactory;
 import org.latentlab.api.probe.Probe;
+import org.latentlab.api.reward.Reward;
 import org.latentlab.engine.ComputeEngine;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -152,6 +155,15 @@ public final class Orchestrator implements ExperimentService {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindReward(Reward service, ServiceReference<Reward> ref) {
+        catalog.add(reference(ComponentKind.REWARD, service, ref));
+    }
+
+    void unbindReward(Reward service) {
+        catalog.remove(ComponentKind.REWARD, service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindBackbone(BackboneFactory service, ServiceReference<BackboneFactory> ref) {
         catalog.add(reference(ComponentKind.BACKBONE, service, ref));
     }
@@ -241,7 +253,40 @@ public final class Orchestrator implements ExperimentService {
         } catch (IllegalArgumentException e) {
             throw new SpecException(e.getMessage(), e);
         }
-        return new Experiment(spec, dataset, backbone, method, losses, probes);
+        return new Experiment(spec, dataset, backbone, method, losses, probes, reward(spec, method));
+    }
+
+    /** The reward of the spec's GRPO section, after checking that the method can be optimised as a policy; null without one. */
+    private Experiment.Configured<Reward> reward(ExperimentSpec spec, ComponentRef<ReasoningMethod> method) {
+        GrpoSpec grpo = spec.grpo();
+        if (grpo == null) {
+            return null;
+        }
+        positive("grpo.epochs", grpo.epochs());
+        positive("grpo.prompts", grpo.prompts());
+        positive("grpo.updates", grpo.updates());
+        atLeastZero("grpo.maxSteps", grpo.maxSteps());
+        atLeastZero("grpo.warmupSteps", grpo.warmupSteps());
+        if (grpo.groupSize() < 2) {
+            throw new SpecException("grpo.groupSize must be at least 2, not " + grpo.groupSize()
+                    + ": advantages are rewards relative to the rest of the group.");
+        }
+        if (!(grpo.learningRate() > 0) || !Double.isFinite(grpo.learningRate())) {
+            throw new SpecException("grpo.learningRate must be a positive number, not " + grpo.learningRate() + ".");
+        }
+        if (!(grpo.clip() > 0 && grpo.clip() < 1)) {
+            throw new SpecException("grpo.clip must lie between 0 and 1 (exclusive), not " + grpo.clip() + ".");
+        }
+        if (!(grpo.klWeight() >= 0) || !Double.isFinite(grpo.klWeight())) {
+            throw new SpecException("grpo.klWeight must be a finite number of at least 0, not " + grpo.klWeight() + ".");
+        }
+        if (!method.service().provides().contains(Capability.POLICY_LOGPROB) || !(method.service() instanceof Policy)) {
+            throw new SpecException("GRPO needs a method that provides " + Capability.POLICY_LOGPROB + ", which the method '"
+                    + method.name() + "' does not; remove \"grpo\" or choose a method that provides it.");
+        }
+        ComponentRef<Reward> reward = catalog.resolve(ComponentKind.REWARD, grpo.reward().name());
+        checkOptions("reward", reward.name(), grpo.reward(), reward.service().options());
+        return new Experiment.Configured<>(reward, grpo.reward());
     }
 
     private static void checkSizes(ExperimentSpec spec) {

@@ -80,7 +80,7 @@ final class SpecReader {
         }
         EvaluationSpec e = spec.evaluation();
         return new ExperimentSpec(spec.name(), spec.seed(), spec.device(), spec.dataset(), spec.backbone(), spec.method(),
-                spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files));
+                spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files), spec.grpo());
     }
 
     private static SpecException notJson(JsonProcessingException e) {

@@ -20,6 +20,7 @@ import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.experiment.EvaluationFile;
 import org.latentlab.api.experiment.EvaluationResult;
 import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.GrpoSpec;
 import org.latentlab.api.experiment.MetricsRecord;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
@@ -30,6 +31,7 @@ import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
+import org.latentlab.api.method.Policy;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
@@ -66,6 +68,10 @@ final class TrainingRun implements Runnable {
     private volatile RunStatus status;
     private volatile boolean cancelled;
     private final List<String> notes = new ArrayList<>();
+    private int skipped;
+
+    /** The evaluation of the test split after supervised training and before policy optimization. */
+    static final String SUPERVISED_TEST = "test-supervised";
 
     TrainingRun(String id, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
                 Consumer<TrainingRun> onFinish) {
@@ -131,83 +137,179 @@ final class TrainingRun implements Runnable {
         Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), training.epochs());
         int stepsPerEpoch = (data.train().size() + training.batchSize() - 1) / training.batchSize();
         long planned = (long) curriculum.totalEpochs() * stepsPerEpoch;
-        long totalSteps = training.maxSteps() > 0 ? Math.min(planned, training.maxSteps()) : planned;
+        long supervisedSteps = training.maxSteps() > 0 ? Math.min(planned, training.maxSteps()) : planned;
+        GrpoSpec grpo = spec.grpo();
+        long grpoSteps = grpo == null ? 0 : GroupRelativePolicyOptimization.plannedSteps(grpo, data.train().size());
 
-        try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
-             AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
-            LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), totalSteps);
-            status = status.progress(0, totalSteps, curriculum.stages().get(0).name(), null, null, null);
+        try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device)) {
+            Progress progress = new Progress(supervisedSteps + grpoSteps);
+            status = status.progress(0, progress.total, curriculum.stages().get(0).name(), null, null, null);
             update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
-
             Random order = new Random(seed);
+            train(model, vocabulary, curriculum, data.train(), supervisedSteps, order, progress);
+
+            CurriculumStage last = curriculum.last();
+            List<EvaluationResult> evaluations = new ArrayList<>();
+            if (grpo != null) {
+                // the supervised policy's accuracy first, so that one run shows what policy optimization added
+                evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, SUPERVISED_TEST, evaluationSets.get("test"))));
+                optimizePolicy(model, vocabulary, last, data.train(), grpo, order, progress);
+            }
+            double trainSeconds = progress.seconds();
+            model.save(store.path(id, RunStore.CHECKPOINTS).resolve("final.params"));
+
+            update(status.with(RunState.RUNNING, "evaluating"));
+            for (Map.Entry<String, List<Example>> set : evaluationSets.entrySet()) {
+                evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, set.getKey(), set.getValue())));
+            }
+            Map<String, Map<String, Double>> probes = engine.withoutGradients(() -> runProbes(model, vocabulary, last, data));
+            RunResult result = new RunResult(id, spec.name(), experiment.methodLabel(), model.parameterCount(), progress.step, trainSeconds,
+                    progress.tokens / Math.max(1e-9, trainSeconds), progress.loss, evaluations, notes, probes);
+            store.write(store.path(id, RunStore.RESULT), result);
+            update(status.with(RunState.COMPLETED, "done"));
+        }
+    }
+
+    /** Steps, tokens and time of the whole run, supervised and policy optimization together, and its metrics lines. */
+    private final class Progress {
+        final long total;
+        final long start = System.nanoTime();
+        long step;
+        long tokens;
+        double loss = Double.NaN;
+        private long windowTokens;
+        private long windowStart = start;
+
+        Progress(long total) {
+            this.total = total;
+        }
+
+        /** Counts one optimizer step and, every {@code logEvery} steps and at the last, writes a metrics line. */
+        void stepped(CurriculumStage stage, double stepLoss, double lr, long stepTokens, Double reward) {
+            step++;
+            loss = stepLoss;
+            tokens += stepTokens;
+            windowTokens += stepTokens;
+            if (step % spec.training().logEvery() == 0 || step == total) {
+                long now = System.nanoTime();
+                double elapsed = (now - start) / 1e9;
+                double tokensPerSecond = windowTokens / Math.max(1e-9, (now - windowStart) / 1e9);
+                store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed, reward));
+                double left = elapsed / step * (total - step);
+                update(status.progress(step, total, stage.name(), loss, tokensPerSecond, left));
+                windowTokens = 0;
+                windowStart = now;
+            }
+        }
+
+        double seconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** The method's curriculum, stage by stage, with AdamW and the spec's schedule, for at most {@code steps} steps. */
+    private void train(Backbone model, Vocabulary vocabulary, Curriculum curriculum, List<Example> train, long steps, Random order,
+                       Progress progress) throws Exception {
+        TrainingSpec training = spec.training();
+        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
+            LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), steps);
             long step = 0;
-            int skipped = 0;
-            double loss = Double.NaN;
-            long tokens = 0;
-            long windowTokens = 0;
-            long start = System.nanoTime();
-            long windowStart = start;
-            stages:
             for (CurriculumStage stage : curriculum.stages()) {
                 if (stage.index() > 0) {
                     // a new stage is a new task for the optimizer (Coconut, section 3): start its moments afresh
                     optimizer.reset();
                 }
                 for (int epoch = 0; epoch < stage.epochs(); epoch++) {
-                    List<Example> shuffled = new ArrayList<>(data.train());
+                    List<Example> shuffled = new ArrayList<>(train);
                     Collections.shuffle(shuffled, order);
                     for (int from = 0; from < shuffled.size(); from += training.batchSize()) {
-                        if (step >= totalSteps) {
-                            break stages;
+                        if (step >= steps) {
+                            return;
                         }
                         checkStillWanted();
                         List<Example> examples = shuffled.subList(from, Math.min(from + training.batchSize(), shuffled.size()));
                         double lr = schedule.at(step);
                         TrainingStep.Outcome outcome = TrainingStep.run(engine, experiment, model, examples, vocabulary, stage);
-                        loss = outcome.loss();
-                        if (!Double.isFinite(loss)) {
-                            throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + (step + 1)
-                                    + "; lower training.learningRate or raise training.warmupSteps.");
-                        }
-                        double gradientNorm = optimizer.step(lr, training.gradientClip());
-                        if (!Double.isFinite(gradientNorm)) {
-                            skipped++;
-                            notes.add("step " + (step + 1) + ": the gradient norm was " + gradientNorm + "; the update was skipped");
-                            if (skipped > MAX_SKIPPED_UPDATES) {
-                                throw new Stop(RunState.FAILED, "The gradient was not finite in " + skipped + " steps (the last at step "
-                                        + (step + 1) + "); lower training.learningRate or raise training.warmupSteps.");
-                            }
-                        }
+                        checkFinite(outcome.loss(), progress.step + 1);
+                        applyUpdate(optimizer, lr, training.gradientClip(), progress.step + 1);
                         step++;
-                        tokens += outcome.tokens();
-                        windowTokens += outcome.tokens();
-                        if (step % training.logEvery() == 0 || step == totalSteps) {
-                            long now = System.nanoTime();
-                            double elapsed = (now - start) / 1e9;
-                            double tokensPerSecond = windowTokens / Math.max(1e-9, (now - windowStart) / 1e9);
-                            store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed));
-                            double left = elapsed / step * (totalSteps - step);
-                            update(status.progress(step, totalSteps, stage.name(), loss, tokensPerSecond, left));
-                            windowTokens = 0;
-                            windowStart = now;
-                        }
+                        progress.stepped(stage, outcome.loss(), lr, outcome.tokens(), null);
                     }
                 }
             }
-            double trainSeconds = (System.nanoTime() - start) / 1e9;
-            model.save(store.path(id, RunStore.CHECKPOINTS).resolve("final.params"));
+        }
+    }
 
-            update(status.with(RunState.RUNNING, "evaluating"));
-            CurriculumStage last = curriculum.last();
-            List<EvaluationResult> evaluations = new ArrayList<>();
-            for (Map.Entry<String, List<Example>> set : evaluationSets.entrySet()) {
-                evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, set.getKey(), set.getValue())));
+    /**
+     * GRPO after the curriculum, as the method acts at its last stage: a fresh AdamW (the objective is a new task), linear
+     * warm-up to a constant learning rate, and a frozen copy of the supervised model as the KL reference when the spec
+     * weighs KL.
+     */
+    private void optimizePolicy(Backbone model, Vocabulary vocabulary, CurriculumStage last, List<Example> train, GrpoSpec grpo,
+                                Random order, Progress progress) throws Exception {
+        CurriculumStage stage = new CurriculumStage(last.index() + 1, "grpo", grpo.epochs(), last.settings());
+        GroupRelativePolicyOptimization trainer = new GroupRelativePolicyOptimization(engine, grpo,
+                (Policy) experiment.method().service(), experiment.reward().ref().service(), vocabulary, last);
+        long steps = GroupRelativePolicyOptimization.plannedSteps(grpo, train.size());
+        Random sampling = new Random(spec.seed() + 1);
+        Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary) : null;
+        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
+            long[] step = {0};
+            for (int epoch = 0; epoch < grpo.epochs(); epoch++) {
+                for (List<Example> batch : GroupRelativePolicyOptimization.groups(train, grpo, order)) {
+                    if (step[0] >= steps) {
+                        return;
+                    }
+                    checkStillWanted();
+                    double lr = grpo.learningRate() * Math.min(1.0, (step[0] + 1.0) / Math.max(1, grpo.warmupSteps()));
+                    List<GroupRelativePolicyOptimization.StepOutcome> outcomes = trainer.step(model, reference, batch, sampling, loss -> {
+                        checkFinite(loss, progress.step + 1);
+                        applyUpdate(optimizer, lr, spec.training().gradientClip(), progress.step + 1);
+                    });
+                    for (GroupRelativePolicyOptimization.StepOutcome o : outcomes) {
+                        step[0]++;
+                        progress.stepped(stage, o.loss(), lr, o.tokens(), o.meanReward());
+                    }
+                }
             }
-            Map<String, Map<String, Double>> probes = engine.withoutGradients(() -> runProbes(model, vocabulary, last, data));
-            RunResult result = new RunResult(id, spec.name(), experiment.methodLabel(), model.parameterCount(), step, trainSeconds,
-                    tokens / Math.max(1e-9, trainSeconds), loss, evaluations, notes, probes);
-            store.write(store.path(id, RunStore.RESULT), result);
-            update(status.with(RunState.COMPLETED, "done"));
+        } finally {
+            if (reference != null) {
+                reference.close();
+            }
+        }
+    }
+
+    /** A copy of {@code model}'s parameters in a backbone of its own, by way of the run's checkpoint directory. */
+    private Backbone frozenCopy(Backbone model, Vocabulary vocabulary) throws Exception {
+        Path file = store.path(id, RunStore.CHECKPOINTS).resolve("supervised.params");
+        model.save(file);
+        Backbone copy = TrainingStep.newBackbone(engine, experiment, vocabulary, model.manager().getDevice());
+        try {
+            copy.load(file);
+        } catch (IOException | RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+        return copy;
+    }
+
+    private static void checkFinite(double loss, long step) {
+        if (!Double.isFinite(loss)) {
+            throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + step
+                    + "; lower the learning rate or raise the warm-up steps.");
+        }
+    }
+
+    /** An optimizer step; a non-finite gradient is skipped and noted, and too many of them fail the run. */
+    private void applyUpdate(AdamW optimizer, double lr, double clip, long step) {
+        double gradientNorm = optimizer.step(lr, clip);
+        if (!Double.isFinite(gradientNorm)) {
+            skipped++;
+            notes.add("step " + step + ": the gradient norm was " + gradientNorm + "; the update was skipped");
+            if (skipped > MAX_SKIPPED_UPDATES) {
+                throw new Stop(RunState.FAILED, "The gradient was not finite in " + skipped + " steps (the last at step "
+                        + step + "); lower the learning rate or raise the warm-up steps.");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.latentlab.core;
 
 import java.util.List;
+import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -35,8 +36,12 @@ final class TrainingStep {
                 LatentTrace trace = experiment.method().service().forward(model, batch, stage);
                 NDArray total = null;
                 for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
-                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()))
-                            .mul(l.spec().weight().floatValue());
+                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()));
+                    float weight = l.spec().weight().floatValue();
+                    if (weight != 1f) {
+                        // an array of the step, not mul(Number), whose operand DJL frees before the backward pass reads it
+                        value = value.mul(scope.create(weight));
+                    }
                     total = total == null ? value : total.add(value);
                 }
                 collector.backward(total);
@@ -67,13 +72,23 @@ final class TrainingStep {
         return model;
     }
 
-    /** The vocabulary of the training examples' questions, steps and answers, with the method's special tokens. */
+    /**
+     * The vocabulary of the training examples' questions, steps and answers, and the words of their step distributions
+     * ({@link Example#STEP_DISTRIBUTIONS}), with the method's special tokens.
+     */
     static Vocabulary vocabulary(Experiment experiment, List<Example> train) {
         List<String> texts = new java.util.ArrayList<>();
         for (Example e : train) {
             texts.add(e.question());
             texts.addAll(e.steps());
             texts.add(e.answer());
+            if (e.extras().get(Example.STEP_DISTRIBUTIONS) instanceof List<?> steps) {
+                for (Object step : steps) {
+                    if (step instanceof Map<?, ?> distribution) {
+                        distribution.keySet().forEach(word -> texts.add(String.valueOf(word)));
+                    }
+                }
+            }
         }
         return Vocabulary.build(experiment.method().service().specialTokens(), texts);
     }

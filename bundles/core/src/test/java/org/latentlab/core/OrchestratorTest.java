@@ -37,8 +37,10 @@ import org.latentlab.dataset.prosqa.ProsQaAdapter;
 import org.latentlab.loss.language.LanguageModelLoss;
 import org.latentlab.method.coconut.Coconut;
 import org.latentlab.method.cot.ChainOfThought;
+import org.latentlab.method.cot2.ContinuousChainOfThought;
 import org.latentlab.method.nocot.NoChainOfThought;
 import org.latentlab.model.GptBackboneFactory;
+import org.latentlab.reward.exact.ExactAnswerReward;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,6 +284,53 @@ class OrchestratorTest {
                 , "losses": [{"name": "latent-only"}]
                 """)));
         assertTrue(e.getMessage().startsWith("The loss 'latent-only' needs LATENT_STEPS, which the method 'cot' does not provide"), e.getMessage());
+    }
+
+    @Test
+    void cot2TrainsByContinuousSupervisionThenByGrpoAndReportsBoth() throws Exception {
+        orchestrator.register(ComponentKind.METHOD, "cot2", new ContinuousChainOfThought(), "1.0.0");
+        orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
+        ExperimentSpec spec = orchestrator.parse("""
+                {"name": "tiny-cot2-grpo", "seed": 7,
+                 "dataset": {"name": "mnns", "train": 48, "validation": 0, "test": 8, "options": {"digits": 3}},
+                 "backbone": {"dModel": 16, "layers": 1, "heads": 2, "maxPositions": 32},
+                 "method": {"name": "cot2", "options": {"decoding": "sample", "samples": 2}},
+                 "training": {"epochs": 2, "batchSize": 16, "learningRate": 0.003, "warmupSteps": 2, "logEvery": 1},
+                 "grpo": {"epochs": 1, "maxSteps": 4, "prompts": 4, "groupSize": 4, "updates": 2, "klWeight": 0.1},
+                 "evaluation": {"maxNewTokens": 8}}
+                """, runs);
+        RunStatus status = runToEnd(spec);
+        RunResult result = orchestrator.result(status.id()).orElseThrow();
+        assertEquals(6 + 4, result.steps(), "2 epochs of 3 supervised steps, then 4 GRPO steps (2 batches, 2 updates each)");
+        assertEquals(List.of(TrainingRun.SUPERVISED_TEST, "test"), result.evaluations().stream().map(EvaluationResult::set).toList(),
+                "the test split before and after policy optimization");
+        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> supervised = metrics.stream().filter(m -> m.reward() == null).toList();
+        List<MetricsRecord> grpo = metrics.stream().filter(m -> m.reward() != null).toList();
+        assertEquals(6, supervised.size());
+        assertEquals(4, grpo.size());
+        assertTrue(grpo.stream().allMatch(m -> m.stage() == 1 && m.reward() >= 0 && m.reward() <= 1 && Double.isFinite(m.loss())),
+                grpo::toString);
+        assertTrue(Files.exists(runs.resolve(status.id()).resolve("checkpoints").resolve("supervised.params")),
+                "the KL reference is the supervised model, kept next to the run");
+    }
+
+    @Test
+    void grpoIsRefusedForAMethodThatIsNoPolicyAndForABadGroupOrReward() {
+        orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
+        SpecException notPolicy = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "grpo": {"groupSize": 4}
+                """)));
+        assertEquals("GRPO needs a method that provides POLICY_LOGPROB, which the method 'cot' does not; remove \"grpo\" or choose a "
+                + "method that provides it.", notPolicy.getMessage());
+        SpecException lonely = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "grpo": {"groupSize": 1}
+                """)));
+        assertTrue(lonely.getMessage().startsWith("grpo.groupSize must be at least 2, not 1"), lonely.getMessage());
+        SpecException clip = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "grpo": {"clip": 1.5}
+                """)));
+        assertEquals("grpo.clip must lie between 0 and 1 (exclusive), not 1.5.", clip.getMessage());
     }
 
     @Test

@@ -29,6 +29,23 @@ class SpecReaderTest {
     }
 
     @Test
+    void aGrpoSectionIsReadWithItsDefaultsAndNoSectionMeansNoPolicyOptimization() {
+        ExperimentSpec spec = reader.read("""
+                {"dataset": {"name": "mnns"}, "method": {"name": "cot2"},
+                 "grpo": {"groupSize": 6, "klWeight": 0.04, "reward": {"name": "exact-answer"}}}
+                """, null);
+        assertEquals(6, spec.grpo().groupSize());
+        assertEquals(0.04, spec.grpo().klWeight());
+        assertEquals(0.2, spec.grpo().clip(), "the clip range takes its default");
+        assertEquals("exact-answer", spec.grpo().reward().name());
+        assertEquals(null, reader.read("{\"dataset\": {\"name\": \"mnns\"}, \"method\": {\"name\": \"cot\"}}", null).grpo());
+        SpecException e = assertThrows(SpecException.class, () -> reader.read("""
+                {"dataset": {"name": "mnns"}, "method": {"name": "cot2"}, "grpo": {"group": 6}}
+                """, null));
+        assertTrue(e.getMessage().contains("'grpo.group'") && e.getMessage().contains("groupSize"), e.getMessage());
+    }
+
+    @Test
     void aTypoInAFieldNamesTheFieldAndListsTheAllowedOnes() {
         SpecException e = assertThrows(SpecException.class, () -> reader.read("""
                 {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "training": {"batchsize": 8}}

@@ -16,7 +16,7 @@ final class CausalSelfAttention {
     private final int dModel;
     private final int heads;
     private final int headDim;
-    private final float scale;
+    private final NDArray scale;
     private final int layer;
     private final NDArray qkvWeight;
     private final NDArray qkvBias;
@@ -27,7 +27,7 @@ final class CausalSelfAttention {
         this.dModel = dModel;
         this.heads = heads;
         this.headDim = dModel / heads;
-        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.scale = init.scalar((float) (1.0 / Math.sqrt(headDim)));   // an array: see Initialisation.scalar
         this.layer = layer;
         qkvWeight = init.normal(name + ".qkv.weight", new Shape(3L * dModel, dModel), Initialisation.STD);
         qkvBias = init.constant(name + ".qkv.bias", new Shape(3L * dModel), 0f);

@@ -43,6 +43,15 @@ final class Initialisation {
         return register(name, values, shape);
     }
 
+    /**
+     * A constant scalar operand that is not trained and lives as long as the model. Products must use one instead of
+     * {@code NDArray.mul(Number)}: DJL wraps such a number in an array over a Java buffer that it frees at once, while
+     * PyTorch keeps the operand of a product for the backward pass, which would then read freed memory.
+     */
+    NDArray scalar(float value) {
+        return manager.create(value);
+    }
+
     /** The parameters created so far, in creation order. */
     Map<String, NDArray> parameters() {
         return parameters;

@@ -24,6 +24,22 @@ public record LatentTrace(NDArray logits, NDArray labels, NDArray latents, Map<S
      */
     public static final String LATENT_COLUMNS = "latentColumns";
 
+    /**
+     * Key of {@link #extras()}: soft targets {@code [batch, T, vocabulary]} (float), a probability distribution over the
+     * next token at each position a method supervises with a distribution rather than one token (a CoT2 continuous
+     * step), and all zeros elsewhere. Such positions carry {@link #IGNORE} in {@link #labels()}. The language loss
+     * adds KL(target || softmax(logits)) at each of them.
+     */
+    public static final String SOFT_TARGETS = "softTargets";
+
+    /**
+     * Key of {@link #extras()}: {@code [batch, steps, vocabulary]} (float), for a method whose latent steps are mixtures
+     * of token embeddings (CoT2), the probability distribution over the vocabulary that the model predicted for each
+     * latent step, in the order of {@link #latents()}; rows of a batch row with fewer steps are all zeros. Probes of
+     * superposition read it.
+     */
+    public static final String STEP_PROBABILITIES = "stepProbabilities";
+
     public LatentTrace {
         extras = extras == null ? Map.of() : Map.copyOf(extras);
     }

@@ -135,4 +135,29 @@ class MinimumNonNegativeSumTest {
         }
         assertEquals(125970, MultisetSplits.multisets(12).size());
     }
+
+    @Test
+    void theStepDistributionsWeighEveryReachablePartialSumByItsShareOfTheSignPaths() {
+        // 3 1 2: after 3 → ±3; after 1 → 4, 2, -2, -4; after 2 → 4±2, 2±2, -2±2, -4±2 = 6, 2, 4, 0, 0, -4, -2, -6:
+        // 0 is reached by two of the eight paths
+        Example example = MnnsText.example("x", List.of(3, 1, 2));
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Double>> steps = (List<java.util.Map<String, Double>>) example.extras().get(Example.STEP_DISTRIBUTIONS);
+        assertEquals(java.util.Map.of("-3", 0.5, "3", 0.5), steps.get(0));
+        assertEquals(java.util.Map.of("-4", 0.25, "-2", 0.25, "2", 0.25, "4", 0.25), steps.get(1));
+        assertEquals(java.util.Map.of("-6", 0.125, "-4", 0.125, "-2", 0.125, "0", 0.25, "2", 0.125, "4", 0.125, "6", 0.125), steps.get(2));
+        assertEquals(List.of("-6", "-4", "-2", "0", "2", "4", "6"), List.copyOf(steps.get(2).keySet()), "ordered by the sum");
+        // the written chain of thought is one of the superposed paths at every step
+        for (int t = 0; t < example.steps().size(); t++) {
+            assertTrue(steps.get(t).containsKey(example.steps().get(t)), "step " + t);
+        }
+    }
+
+    @Test
+    void equalDigitsPileTheirPathsOntoFewerSums() {
+        Example example = MnnsText.example("y", List.of(2, 2));
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Double>> steps = (List<java.util.Map<String, Double>>) example.extras().get(Example.STEP_DISTRIBUTIONS);
+        assertEquals(java.util.Map.of("-4", 0.25, "0", 0.5, "4", 0.25), steps.get(1));
+    }
 }

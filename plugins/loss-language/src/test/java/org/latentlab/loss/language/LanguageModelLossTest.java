@@ -49,6 +49,33 @@ class LanguageModelLossTest {
         }
     }
 
+    @Test
+    void aSoftTargetAddsItsKlDivergenceAndCountsAsOneMorePosition() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // position 0: hard label 0; position 1: soft target (0.5, 0.5, 0); position 2: unsupervised
+            float[] raw = {2f, 0f, -1f, 0.5f, 0.5f, 3f, 1f, 1f, 1f};
+            NDArray logits = m.create(raw, new Shape(1, 3, 3));
+            NDArray labels = m.create(new int[] {0, LatentTrace.IGNORE, LatentTrace.IGNORE}, new Shape(1, 3));
+            NDArray soft = m.create(new float[] {0, 0, 0, 0.5f, 0.5f, 0, 0, 0, 0}, new Shape(1, 3, 3));
+            LatentTrace trace = new LatentTrace(logits, labels, null, Map.of(LatentTrace.SOFT_TARGETS, soft), 3);
+            float loss = new LanguageModelLoss().compute(trace, new LossContext(null, null, null, null)).getFloat();
+
+            double kl = 0.5 * (Math.log(0.5) - logSoftmax(raw, 1, 0)) + 0.5 * (Math.log(0.5) - logSoftmax(raw, 1, 1));
+            assertEquals((-logSoftmax(raw, 0, 0) + kl) / 2, loss, 1e-5);
+        }
+    }
+
+    @Test
+    void aModelThatMatchesItsSoftTargetHasZeroLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {0f, 0f, -40f}, new Shape(1, 1, 3));
+            NDArray labels = m.create(new int[] {LatentTrace.IGNORE}, new Shape(1, 1));
+            NDArray soft = m.create(new float[] {0.5f, 0.5f, 0f}, new Shape(1, 1, 3));
+            float loss = LanguageModelLoss.withSoftTargets(logits, labels, soft).getFloat();
+            assertEquals(0f, loss, 1e-6);
+        }
+    }
+
     private static double logSoftmax(float[] raw, int row, int index) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < 3; i++) {
