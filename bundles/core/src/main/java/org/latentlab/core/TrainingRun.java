@@ -179,6 +179,8 @@ final class TrainingRun implements Runnable {
         double loss = Double.NaN;
         private long windowTokens;
         private long windowStart = start;
+        private double windowReward;
+        private int windowRewards;
 
         Progress(long total) {
             this.total = total;
@@ -190,15 +192,22 @@ final class TrainingRun implements Runnable {
             loss = stepLoss;
             tokens += stepTokens;
             windowTokens += stepTokens;
+            if (reward != null) {
+                windowReward += reward;
+                windowRewards++;
+            }
             if (step % spec.training().logEvery() == 0 || step == total) {
                 long now = System.nanoTime();
                 double elapsed = (now - start) / 1e9;
                 double tokensPerSecond = windowTokens / Math.max(1e-9, (now - windowStart) / 1e9);
-                store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed, reward));
+                Double meanReward = windowRewards == 0 ? null : windowReward / windowRewards;
+                store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed, meanReward));
                 double left = elapsed / step * (total - step);
                 update(status.progress(step, total, stage.name(), loss, tokensPerSecond, left));
                 windowTokens = 0;
                 windowStart = now;
+                windowReward = 0;
+                windowRewards = 0;
             }
         }
 

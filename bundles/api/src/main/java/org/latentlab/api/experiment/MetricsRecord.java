@@ -9,7 +9,8 @@ package org.latentlab.api.experiment;
  * @param learningRate    learning rate used at this step
  * @param tokensPerSecond training positions per second since the previous line
  * @param elapsedSeconds  seconds since training started
- * @param reward          mean reward of the step's rollouts during policy optimization, else null
+ * @param reward          mean reward of the rollouts of the steps since the previous line, during policy optimization;
+ *                        else null
  */
 public record MetricsRecord(long step, int stage, double loss, double learningRate, double tokensPerSecond, double elapsedSeconds,
                             Double reward) {
