@@ -14,6 +14,7 @@ import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.experiment.GrpoSpec;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.Rollouts;
 import org.latentlab.api.model.Backbone;
@@ -41,15 +42,17 @@ final class GroupRelativePolicyOptimization {
     private final Reward reward;
     private final Vocabulary vocabulary;
     private final CurriculumStage stage;
+    private final Decoding decoding;
 
     GroupRelativePolicyOptimization(ComputeEngine engine, GrpoSpec spec, Policy policy, Reward reward, Vocabulary vocabulary,
-                                    CurriculumStage stage) {
+                                    CurriculumStage stage, Decoding decoding) {
         this.engine = engine;
         this.spec = spec;
         this.policy = policy;
         this.reward = reward;
         this.vocabulary = vocabulary;
         this.stage = stage;
+        this.decoding = decoding;
     }
 
     /** Optimizer steps the spec asks for over {@code prompts} training prompts. */
@@ -138,7 +141,7 @@ final class GroupRelativePolicyOptimization {
         List<StepOutcome> outcomes = new ArrayList<>();
         try (NDManager scope = model.manager().newSubManager()) {
             Batch rolloutBatch = new Batch(batch, vocabulary, scope);
-            Rollouts rollouts = engine.withoutGradients(() -> policy.sample(model, rolloutBatch, stage, random));
+            Rollouts rollouts = engine.withoutGradients(() -> policy.sample(model, rolloutBatch, stage, decoding, random));
             double[] rewards = new double[batch.size()];
             double total = 0;
             for (int i = 0; i < rewards.length; i++) {

@@ -258,7 +258,8 @@ final class TrainingRun implements Runnable {
                                 Random order, Progress progress) throws Exception {
         CurriculumStage stage = new CurriculumStage(last.index() + 1, "grpo", grpo.epochs(), last.settings());
         GroupRelativePolicyOptimization trainer = new GroupRelativePolicyOptimization(engine, grpo,
-                (Policy) experiment.method().service(), experiment.reward().ref().service(), vocabulary, last);
+                (Policy) experiment.method().service(), experiment.reward().ref().service(), vocabulary, last,
+                new Decoding(spec.evaluation().maxNewTokens()));   // rollouts answer at most as long as evaluation lets them
         long steps = GroupRelativePolicyOptimization.plannedSteps(grpo, train.size());
         Random sampling = new Random(spec.seed() + 1);
         Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary) : null;

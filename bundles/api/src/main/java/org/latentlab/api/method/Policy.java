@@ -22,9 +22,10 @@ public interface Policy {
 
     /**
      * Samples one rollout per example of {@code batch} (the trainer repeats an example for a group), as the method acts
-     * when trained at {@code stage}, drawing every random choice from {@code random}. Called without gradient recording.
+     * when trained at {@code stage}, generating at most {@link Decoding#maxNewTokens()} tokens per rollout beyond its
+     * latent steps, drawing every random choice from {@code random}. Called without gradient recording.
      */
-    Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Random random);
+    Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding, Random random);
 
     /**
      * The log-probabilities {@code [rollouts, steps]} of the rollouts' own actions under {@code model}'s current

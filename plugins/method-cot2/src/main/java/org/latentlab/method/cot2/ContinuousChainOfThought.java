@@ -50,9 +50,6 @@ import org.osgi.service.component.annotations.Component;
 @ComponentName("cot2")
 public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
 
-    /** Answer tokens a rollout samples at most, {@code <eos>} included. */
-    static final int MAX_ANSWER_TOKENS = 16;
-
     /** Action arrays of {@link Rollouts#actions()}: the sampled ids {@code [n, S, K]} int32, −1 where unused. */
     static final String TOKENS = "tokens";
     /** Action arrays: how many ids each step drew {@code [n, S]} int32, K at a continuous step, 1 at a token, 0 past the end. */
@@ -224,16 +221,18 @@ public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
     /**
      * All rollouts together, one column per pass through one key/value cache (prompts left-padded): each of a rollout's
      * s continuous steps draws K tokens and feeds their mean embedding, then {@code <answer>} is fed and the answer
-     * sampled token by token until {@code <eos>} or {@value #MAX_ANSWER_TOKENS} tokens.
+     * sampled token by token until {@code <eos>} or {@link Decoding#maxNewTokens()} tokens ({@code <answer>} counts as the
+     * first, as it does when the model writes it at evaluation).
      */
     @Override
-    public Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Random random) {
+    public Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding, Random random) {
         Cot2Options options = Cot2Options.of(stage.settings());
         NDManager manager = batch.manager();
         Vocabulary vocabulary = batch.vocabulary();
         int n = batch.size();
         int size = model.config().vocabularySize();
         int k = options.samples();
+        int maxAnswerTokens = Math.max(1, decoding.maxNewTokens() - 1);
         int pad = vocabulary.id(Vocabulary.PAD);
         int eos = vocabulary.id(Vocabulary.EOS);
         int answerToken = vocabulary.id(Vocabulary.ANSWER);
@@ -309,7 +308,7 @@ public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
                     actions.get(b).add(drawn);
                     logProbabilities.get(b).add(TokenSampler.meanLogProbability(log, b * size, drawn));
                     int answered = actions.get(b).size() - steps[b];
-                    if (drawn[0] == eos || answered == MAX_ANSWER_TOKENS) {
+                    if (drawn[0] == eos || answered >= maxAnswerTokens) {
                         if (drawn[0] != eos) {
                             generated.get(b).add(vocabulary.token(drawn[0]));
                         }

@@ -23,6 +23,7 @@ import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.CurriculumStage;
+import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.Rollouts;
 import org.latentlab.api.method.TokenLayout;
 import org.latentlab.api.model.Backbone;
@@ -30,6 +31,10 @@ import org.latentlab.api.model.Taps;
 
 /** The policy the platform's GRPO trainer drives: multi-token sampling and the re-scoring of its actions. */
 class Cot2PolicyTest {
+
+    /** Rollouts write {@code <answer>} and at most this many answer tokens, {@code <eos>} included. */
+    private static final int MAX_ANSWER_TOKENS = 7;
+    private static final Decoding DECODING = new Decoding(MAX_ANSWER_TOKENS + 1);
 
     private final ContinuousChainOfThought method = new ContinuousChainOfThought();
     private final Vocabulary vocabulary = Mnns.vocabulary(10);
@@ -47,7 +52,7 @@ class Cot2PolicyTest {
         CurriculumStage stage = method.curriculum(Map.of(Cot2Options.SAMPLES, 1, Cot2Options.TEMPERATURE, temperature), 1).last();
         try (Backbone model = Mnns.backbone(vocabulary, 16, 2, 23); NDManager m = model.manager().newSubManager()) {
             Batch batch = new Batch(examples, vocabulary, m);
-            Rollouts rollouts = method.sample(model, batch, stage, new Random(5));
+            Rollouts rollouts = method.sample(model, batch, stage, DECODING, new Random(5));
             Actions actions = Actions.of(rollouts);
             assertEquals(1, actions.k());
             assertArrayEquals(new int[] {2, 2, 3}, actions.softSteps());
@@ -58,9 +63,9 @@ class Cot2PolicyTest {
                 int s = actions.softSteps()[b];
                 List<Integer> drawn = actions.taken(b);
                 int answered = drawn.size() - s;
-                assertTrue(answered >= 1 && answered <= ContinuousChainOfThought.MAX_ANSWER_TOKENS);
+                assertTrue(answered >= 1 && answered <= MAX_ANSWER_TOKENS);
                 int last = drawn.get(drawn.size() - 1);
-                assertTrue(last == vocabulary.id(Vocabulary.EOS) || answered == ContinuousChainOfThought.MAX_ANSWER_TOKENS);
+                assertTrue(last == vocabulary.id(Vocabulary.EOS) || answered == MAX_ANSWER_TOKENS);
                 // the plain sequence <bos> q <sep> t_1 … t_s <answer> a_1 … a_(A-1)
                 List<Integer> ids = TokenLayout.prompt(example, vocabulary);
                 int prompt = ids.size();
@@ -94,7 +99,7 @@ class Cot2PolicyTest {
             }
             assertClose(sampled, method.logProbabilities(model, batch, rollouts, stage).toFloatArray(), 1e-5f);
             // the same random stream draws the same rollouts
-            Actions again = Actions.of(method.sample(model, batch, stage, new Random(5)));
+            Actions again = Actions.of(method.sample(model, batch, stage, DECODING, new Random(5)));
             assertArrayEquals(actions.tokens(), again.tokens());
         }
     }
@@ -113,7 +118,7 @@ class Cot2PolicyTest {
             Rollouts rollouts;
             float[] sampled;
             try (NDManager m = scope.newSubManager()) {
-                rollouts = method.sample(model, new Batch(examples, vocabulary, scope), stage, new Random(11));
+                rollouts = method.sample(model, new Batch(examples, vocabulary, scope), stage, DECODING, new Random(11));
                 Actions actions = Actions.of(rollouts);
                 assertEquals(k, actions.k());
                 sampled = rollouts.logProbabilities().toFloatArray();
