@@ -67,11 +67,13 @@ class DistributionIT {
             "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.method.pause", "org.latentlab.loss.language",
             "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut", "org.latentlab.probe.logitlens",
             "org.latentlab.probe.frontier", "org.latentlab.dataset.mnns", "org.latentlab.method.cot2", "org.latentlab.reward.exact",
-            "org.latentlab.probe.superposition");
+            "org.latentlab.probe.superposition", "org.latentlab.probe.intrinsicdimension",
+            "org.latentlab.probe.drift");
     private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
             "latentlab-method-cot", "latentlab-method-nocot", "latentlab-method-pause", "latentlab-loss-language", "latentlab-demo",
             "latentlab-dataset-prontoqa", "latentlab-method-coconut", "latentlab-probe-logit-lens", "latentlab-probe-frontier",
-            "latentlab-dataset-mnns", "latentlab-method-cot2", "latentlab-reward-exact-answer", "latentlab-probe-superposition");
+            "latentlab-dataset-mnns", "latentlab-method-cot2", "latentlab-reward-exact-answer", "latentlab-probe-superposition", "latentlab-probe-intrinsic-dimension",
+            "latentlab-probe-drift");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private Path work;
@@ -231,7 +233,7 @@ class DistributionIT {
     void theComponentsOfTheDemoAreRegistered() {
         String components = shell("latent:components");
         for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "coconut", "language", "gpt", "logit-lens",
-                "frontier", "mnns", "cot2", "exact-answer", "superposition")) {
+                "frontier", "mnns", "cot2", "exact-answer", "superposition", "intrinsic-dimension", "drift")) {
             assertTrue(components.lines().anyMatch(line -> cells(line).contains(name)),
                     () -> name + " is listed by latent:components:\n" + components);
         }
