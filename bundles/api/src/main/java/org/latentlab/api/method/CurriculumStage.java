@@ -14,4 +14,24 @@ public record CurriculumStage(int index, String name, int epochs, Map<String, Ob
     public CurriculumStage {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
+
+    /**
+     * This stage with {@code overrides} laid over its settings, as a probe runs a method with other options than it was
+     * trained with: a key given replaces the stage's setting, a null value removes it. This stage itself when there are
+     * no overrides.
+     */
+    public CurriculumStage withSettings(Map<String, ?> overrides) {
+        if (overrides == null || overrides.isEmpty()) {
+            return this;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(settings);
+        overrides.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        return new CurriculumStage(index, name, epochs, merged);
+    }
 }

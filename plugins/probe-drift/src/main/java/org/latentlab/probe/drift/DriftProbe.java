@@ -86,7 +86,8 @@ public final class DriftProbe implements Probe {
         for (int from = 0; from < examples.size(); from += BATCH) {
             List<Example> part = examples.subList(from, Math.min(from + BATCH, examples.size()));
             try (NDManager manager = context.manager().newSubManager()) {
-                LatentTrace trace = context.method().forward(context.model(), new Batch(part, vocabulary, manager), context.stage());
+                LatentTrace trace = context.method().forward(context.model(), new Batch(part, vocabulary, manager),
+                        context.stage().withSettings(options.methodOptions()));
                 NDArray latents = trace.latents();
                 if (latents == null) {
                     throw new IllegalArgumentException(NO_LATENTS);

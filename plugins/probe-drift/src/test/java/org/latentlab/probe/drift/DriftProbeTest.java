@@ -198,6 +198,22 @@ class DriftProbeTest {
     }
 
     @Test
+    void methodOptionsAreLaidOverTheStageTheMethodRunsAt() {
+        List<Example> one = List.of(example("m"));
+        method.rows.put("m", List.of(SPREAD[6]));
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("feedback", "model");
+        overrides.put("latentSteps", null);
+        try (NDManager scope = manager.newSubManager()) {
+            probe.run(new ProbeContext(new FakeBackbone(SPREAD, manager), method, stage, one, vocabulary, scope,
+                    Map.of("methodOptions", overrides)));
+        }
+        assertEquals(List.of(Map.of("feedback", "model")), method.settings, "a setting replaced or added, a null one removed");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> probe.checkOptions(Map.of("methodOptions", 3)));
+        assertTrue(e.getMessage().startsWith("The drift probe's option 'methodOptions' must be an object"), e.getMessage());
+    }
+
+    @Test
     void readsTheFirstExamplesInBatchesAndFreesWhatItAllocates() {
         List<Example> many = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -235,7 +251,7 @@ class DriftProbeTest {
         for (Object examples : List.of(0, -3, 2.5, "all", Double.NaN)) {
             bad.put(Map.of("examples", examples), "The drift probe's option 'examples' must be a whole number of at least 1, not " + examples + ".");
         }
-        bad.put(Map.of("threshold", 0.9), "The drift probe has no option 'threshold'; its options are examples.");
+        bad.put(Map.of("threshold", 0.9), "The drift probe has no option 'threshold'; its options are examples, methodOptions.");
         method.rows.put("x", List.of(SPREAD[6]));
         bad.forEach((options, message) -> {
             assertEquals(message, assertThrows(IllegalArgumentException.class, () -> probe.checkOptions(options)).getMessage());
@@ -246,7 +262,7 @@ class DriftProbeTest {
         probe.checkOptions(Map.of("examples", 1));
         probe.checkOptions(Map.of("examples", 200.0));
         probe.checkOptions(Map.of());
-        assertEquals(Set.of("examples"), probe.options());
+        assertEquals(Set.of("examples", "methodOptions"), probe.options());
         assertEquals(Set.of(Capability.LATENT_STEPS), probe.requires());
     }
 
@@ -289,6 +305,7 @@ class DriftProbeTest {
     static final class FakeMethod implements ReasoningMethod {
         final Map<String, List<float[]>> rows = new HashMap<>();
         final List<List<String>> batches = new ArrayList<>();
+        final List<Map<String, Object>> settings = new ArrayList<>();
         boolean columns = true;
         boolean nullLatents;
 
@@ -305,6 +322,7 @@ class DriftProbeTest {
         @Override
         public LatentTrace forward(Backbone model, Batch batch, CurriculumStage stage) {
             batches.add(batch.examples().stream().map(Example::id).toList());
+            settings.add(stage.settings());
             if (nullLatents) {
                 return new LatentTrace(null, null, null, Map.of(), 0);
             }

@@ -9,12 +9,14 @@ import java.util.TreeSet;
  *
  * @param examples  the most examples to run through the method, from the first
  * @param maxPoints the most points a TwoNN estimate uses; a larger set is thinned to every k-th point
+ * @param methodOptions method settings laid over the probe's stage (a null value removes one)
  */
-record IntrinsicDimensionOptions(int examples, int maxPoints) {
+record IntrinsicDimensionOptions(int examples, int maxPoints, Map<String, Object> methodOptions) {
 
     static final String EXAMPLES = "examples";
     static final String MAX_POINTS = "maxPoints";
-    static final Set<String> NAMES = Set.of(EXAMPLES, MAX_POINTS);
+    static final String METHOD_OPTIONS = "methodOptions";
+    static final Set<String> NAMES = Set.of(EXAMPLES, MAX_POINTS, METHOD_OPTIONS);
     static final int DEFAULT_EXAMPLES = 200;
     static final int DEFAULT_MAX_POINTS = 2000;
     /** The fewest points an estimate is made from, and the least {@code maxPoints}. */
@@ -29,7 +31,8 @@ record IntrinsicDimensionOptions(int examples, int maxPoints) {
             }
         }
         return new IntrinsicDimensionOptions(whole(EXAMPLES, options.getOrDefault(EXAMPLES, DEFAULT_EXAMPLES), 1),
-                whole(MAX_POINTS, options.getOrDefault(MAX_POINTS, DEFAULT_MAX_POINTS), MIN_POINTS));
+                whole(MAX_POINTS, options.getOrDefault(MAX_POINTS, DEFAULT_MAX_POINTS), MIN_POINTS),
+                methodOptions(options.getOrDefault(METHOD_OPTIONS, Map.of())));
     }
 
     private static int whole(String name, Object value, int least) {
@@ -39,5 +42,16 @@ record IntrinsicDimensionOptions(int examples, int maxPoints) {
                     + least + ", not " + value + ".");
         }
         return n.intValue();
+    }
+
+    /** The {@code methodOptions} option: method settings laid over the probe's stage, keyed by name. */
+    static Map<String, Object> methodOptions(Object value) {
+        if (!(value instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k instanceof String)) {
+            throw new IllegalArgumentException("The intrinsic-dimension probe's option '" + METHOD_OPTIONS
+                    + "' must be an object of method settings to lay over the stage's, such as {\"feedback\": \"model\"}, not " + value + ".");
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> out.put((String) k, v));
+        return out;
     }
 }

@@ -83,7 +83,8 @@ public final class IntrinsicDimensionProbe implements Probe {
         for (int from = 0; from < examples.size(); from += BATCH) {
             List<Example> part = examples.subList(from, Math.min(from + BATCH, examples.size()));
             try (NDManager manager = context.manager().newSubManager()) {
-                LatentTrace trace = context.method().forward(context.model(), new Batch(part, context.vocabulary(), manager), context.stage());
+                LatentTrace trace = context.method().forward(context.model(), new Batch(part, context.vocabulary(), manager),
+                        context.stage().withSettings(options.methodOptions()));
                 read(trace, part.size(), steps, all);
             }
         }

@@ -155,7 +155,7 @@ class IntrinsicDimensionProbeTest {
             bad.put(Map.of("maxPoints", value), "The intrinsic-dimension probe's option 'maxPoints' must be a whole number of at least 10, not "
                     + value + ".");
         }
-        bad.put(Map.of("k", 3), "The intrinsic-dimension probe has no option 'k'; its options are examples, maxPoints.");
+        bad.put(Map.of("k", 3), "The intrinsic-dimension probe has no option 'k'; its options are examples, maxPoints, methodOptions.");
         bad.forEach((options, message) -> {
             assertEquals(message, assertThrows(IllegalArgumentException.class, () -> probe.checkOptions(options)).getMessage());
             assertEquals(message, assertThrows(IllegalArgumentException.class, () -> run(options)).getMessage(), "run checks as checkOptions does");
@@ -164,7 +164,7 @@ class IntrinsicDimensionProbeTest {
         });
         probe.checkOptions(Map.of("examples", 1, "maxPoints", 10));
         probe.checkOptions(Map.of("examples", 100.0));
-        assertEquals(Set.of("examples", "maxPoints"), probe.options());
+        assertEquals(Set.of("examples", "maxPoints", "methodOptions"), probe.options());
         assertEquals(Set.of(Capability.LATENT_STEPS), probe.requires());
     }
 

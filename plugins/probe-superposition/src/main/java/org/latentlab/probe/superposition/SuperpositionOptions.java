@@ -40,18 +40,7 @@ record SuperpositionOptions(int examples, double threshold, Map<String, Object> 
 
     /** The stage with {@link #methodOptions} laid over its settings: a key given replaces the stage's, a null value removes it. */
     CurriculumStage overlay(CurriculumStage stage) {
-        if (methodOptions.isEmpty()) {
-            return stage;
-        }
-        Map<String, Object> settings = new LinkedHashMap<>(stage.settings());
-        methodOptions.forEach((name, value) -> {
-            if (value == null) {
-                settings.remove(name);
-            } else {
-                settings.put(name, value);
-            }
-        });
-        return new CurriculumStage(stage.index(), stage.name(), stage.epochs(), settings);
+        return stage.withSettings(methodOptions);
     }
 
     private static int examples(Object value) {
