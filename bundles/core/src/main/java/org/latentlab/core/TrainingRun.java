@@ -264,20 +264,20 @@ final class TrainingRun implements Runnable {
         Random sampling = new Random(spec.seed() + 1);
         Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary) : null;
         try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
-            long[] step = {0};
+            long step = 0;
             for (int epoch = 0; epoch < grpo.epochs(); epoch++) {
                 for (List<Example> batch : GroupRelativePolicyOptimization.groups(train, grpo, order)) {
-                    if (step[0] >= steps) {
+                    if (step >= steps) {
                         return;
                     }
                     checkStillWanted();
-                    double lr = grpo.learningRate() * Math.min(1.0, (step[0] + 1.0) / Math.max(1, grpo.warmupSteps()));
+                    double lr = grpo.learningRate() * Math.min(1.0, (step + 1.0) / Math.max(1, grpo.warmupSteps()));
                     List<GroupRelativePolicyOptimization.StepOutcome> outcomes = trainer.step(model, reference, batch, sampling, loss -> {
                         checkFinite(loss, progress.step + 1);
                         applyUpdate(optimizer, lr, spec.training().gradientClip(), progress.step + 1);
                     });
                     for (GroupRelativePolicyOptimization.StepOutcome o : outcomes) {
-                        step[0]++;
+                        step++;
                         progress.stepped(stage, o.loss(), lr, o.tokens(), o.meanReward());
                     }
                 }

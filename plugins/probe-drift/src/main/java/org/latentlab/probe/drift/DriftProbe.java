@@ -15,7 +15,6 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
-import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.probe.Probe;
@@ -82,52 +81,7 @@ public final class DriftProbe implements Probe {
         List<Example> examples = context.examples().subList(0, Math.min(options.examples(), context.examples().size()));
         Vocabulary vocabulary = context.vocabulary();
         List<List<double[]>> steps = new ArrayList<>();
-        int width = -1;
-        for (int from = 0; from < examples.size(); from += BATCH) {
-            List<Example> part = examples.subList(from, Math.min(from + BATCH, examples.size()));
-            try (NDManager manager = context.manager().newSubManager()) {
-                LatentTrace trace = context.method().forward(context.model(), new Batch(part, vocabulary, manager),
-                        context.stage().withSettings(options.methodOptions()));
-                NDArray latents = trace.latents();
-                if (latents == null) {
-                    throw new IllegalArgumentException(NO_LATENTS);
-                }
-                Shape shape = latents.getShape();
-                if (shape.dimension() != 3 || shape.get(0) != part.size()) {
-                    throw new IllegalStateException("This method's latents have shape " + shape + ", not (" + part.size()
-                            + ", steps, dModel) for a batch of " + part.size() + ".");
-                }
-                int count = (int) shape.get(1);
-                int d = (int) shape.get(2);
-                width = d;
-                float[] x = latents.toType(DataType.FLOAT32, false).toFloatArray();
-                NDArray columns = trace.extras().get(LatentTrace.LATENT_COLUMNS);
-                int[] present = null;
-                if (columns != null) {
-                    if (columns.getShape().dimension() != 2 || columns.getShape().get(0) != part.size() || columns.getShape().get(1) != count) {
-                        throw new IllegalStateException("This method's latent columns have shape " + columns.getShape() + ", not ("
-                                + part.size() + ", " + count + ") as its latents " + shape + " need.");
-                    }
-                    present = columns.toType(DataType.INT32, false).toIntArray();
-                }
-                for (int b = 0; b < part.size(); b++) {
-                    for (int t = 0; t < count; t++) {
-                        int offset = (b * count + t) * d;
-                        if (present != null ? present[b * count + t] < 0 : zero(x, offset, d)) {
-                            continue;
-                        }
-                        double[] v = new double[d];
-                        for (int j = 0; j < d; j++) {
-                            v[j] = x[offset + j];
-                        }
-                        while (steps.size() <= t) {
-                            steps.add(new ArrayList<>());
-                        }
-                        steps.get(t).add(v);
-                    }
-                }
-            }
-        }
+        context.forEachTrace(examples, BATCH, options.methodOptions(), (from, part, trace) -> read(trace, part.size(), steps));
         List<double[]> all = new ArrayList<>();
         steps.forEach(all::addAll);
         if (all.isEmpty()) {
@@ -135,6 +89,7 @@ public final class DriftProbe implements Probe {
         }
 
         Embeddings embeddings = Embeddings.read(context.model(), vocabulary, context.manager());
+        int width = all.get(0).length;
         if (embeddings.dModel() != width) {
             throw new IllegalStateException("This method's latents have width " + width + " but the model's token embeddings have width "
                     + embeddings.dModel() + ".");
@@ -157,6 +112,48 @@ public final class DriftProbe implements Probe {
         }
         ProbeTable settings = new ProbeTable("options", List.of("option", "value"), List.of(List.of(DriftOptions.EXAMPLES, examples.size())));
         return new ProbeReport(NAME, scalars, List.of(new ProbeTable(TABLE, COLUMNS, rows), settings));
+    }
+
+
+    /** The latents of the steps each row of {@code trace} has, appended per step to {@code steps}. */
+    private static void read(LatentTrace trace, int size, List<List<double[]>> steps) {
+        NDArray latents = trace.latents();
+        if (latents == null) {
+            throw new IllegalArgumentException(NO_LATENTS);
+        }
+        Shape shape = latents.getShape();
+        if (shape.dimension() != 3 || shape.get(0) != size) {
+            throw new IllegalStateException("This method's latents have shape " + shape + ", not (" + size
+                    + ", steps, dModel) for a batch of " + size + ".");
+        }
+        int count = (int) shape.get(1);
+        int d = (int) shape.get(2);
+        float[] x = latents.toType(DataType.FLOAT32, false).toFloatArray();
+        NDArray columns = trace.extras().get(LatentTrace.LATENT_COLUMNS);
+        int[] present = null;
+        if (columns != null) {
+            if (columns.getShape().dimension() != 2 || columns.getShape().get(0) != size || columns.getShape().get(1) != count) {
+                throw new IllegalStateException("This method's latent columns have shape " + columns.getShape() + ", not ("
+                        + size + ", " + count + ") as its latents " + shape + " need.");
+            }
+            present = columns.toType(DataType.INT32, false).toIntArray();
+        }
+        for (int b = 0; b < size; b++) {
+            for (int t = 0; t < count; t++) {
+                int offset = (b * count + t) * d;
+                if (present != null ? present[b * count + t] < 0 : zero(x, offset, d)) {
+                    continue;
+                }
+                double[] v = new double[d];
+                for (int j = 0; j < d; j++) {
+                    v[j] = x[offset + j];
+                }
+                while (steps.size() <= t) {
+                    steps.add(new ArrayList<>());
+                }
+                steps.get(t).add(v);
+            }
+        }
     }
 
     private static boolean zero(float[] x, int offset, int size) {

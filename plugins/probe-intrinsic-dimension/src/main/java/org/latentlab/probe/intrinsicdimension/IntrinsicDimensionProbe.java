@@ -7,14 +7,12 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
-import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
@@ -80,14 +78,7 @@ public final class IntrinsicDimensionProbe implements Probe {
         List<Example> examples = context.examples().subList(0, Math.min(options.examples(), context.examples().size()));
         List<List<float[]>> steps = new ArrayList<>();
         List<float[]> all = new ArrayList<>();
-        for (int from = 0; from < examples.size(); from += BATCH) {
-            List<Example> part = examples.subList(from, Math.min(from + BATCH, examples.size()));
-            try (NDManager manager = context.manager().newSubManager()) {
-                LatentTrace trace = context.method().forward(context.model(), new Batch(part, context.vocabulary(), manager),
-                        context.stage().withSettings(options.methodOptions()));
-                read(trace, part.size(), steps, all);
-            }
-        }
+        context.forEachTrace(examples, BATCH, options.methodOptions(), (from, part, trace) -> read(trace, part.size(), steps, all));
 
         Map<String, Double> scalars = new LinkedHashMap<>();
         List<List<Object>> rows = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.latentlab.api.method.CurriculumStage;
 
 /**
  * The options of the superposition probe, checked.
@@ -36,11 +35,6 @@ record SuperpositionOptions(int examples, double threshold, Map<String, Object> 
         }
         return new SuperpositionOptions(examples(options.getOrDefault(EXAMPLES, 100)), threshold(options.getOrDefault(THRESHOLD, 0.05)),
                 methodOptions(options.getOrDefault(METHOD_OPTIONS, Map.of())));
-    }
-
-    /** The stage with {@link #methodOptions} laid over its settings: a key given replaces the stage's, a null value removes it. */
-    CurriculumStage overlay(CurriculumStage stage) {
-        return stage.withSettings(methodOptions);
     }
 
     private static int examples(Object value) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -15,8 +14,6 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
-import org.latentlab.api.method.Batch;
-import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
@@ -99,40 +96,34 @@ public final class SuperpositionProbe implements Probe {
                     + " (Example.STEP_DISTRIBUTIONS), and none of the examples of this run has one.");
         }
         Vocabulary vocabulary = context.vocabulary();
-        CurriculumStage stage = options.overlay(context.stage());
         StepTally tally = new StepTally();
-        for (int from = 0; from < examples.size(); from += BATCH) {
-            int to = Math.min(from + BATCH, examples.size());
-            List<Example> part = examples.subList(from, to);
-            try (NDManager manager = context.manager().newSubManager()) {
-                LatentTrace trace = context.method().forward(context.model(), new Batch(part, vocabulary, manager), stage);
-                NDArray probabilities = trace.extras().get(LatentTrace.STEP_PROBABILITIES);
-                if (probabilities == null) {
-                    throw new IllegalArgumentException("This method gives no step probabilities (LatentTrace.STEP_PROBABILITIES); the superposition"
-                            + " probe needs a method whose latent steps mix token embeddings, such as cot2.");
-                }
-                Shape shape = probabilities.getShape();
-                if (shape.dimension() != 3 || shape.get(0) != part.size() || shape.get(2) != vocabulary.size()) {
-                    throw new IllegalStateException("This method's step probabilities have shape " + shape + ", not (" + part.size()
-                            + ", steps, " + vocabulary.size() + ") for a batch of " + part.size() + " and a vocabulary of " + vocabulary.size() + ".");
-                }
-                int steps = (int) shape.get(1);
-                int size = vocabulary.size();
-                float[] p = probabilities.toType(DataType.FLOAT32, false).toFloatArray();
-                for (int b = 0; b < part.size(); b++) {
-                    Example example = part.get(b);
-                    List<Map<String, Double>> ideal = ideals.get(from + b);
-                    for (int t = 0; t < Math.min(steps, ideal.size()); t++) {
-                        int offset = (b * steps + t) * size;
-                        if (absent(p, offset, size)) {
-                            continue;
-                        }
-                        String written = t < example.steps().size() ? example.steps().get(t) : null;
-                        tally.add(t, StepMeasures.measure(p, offset, ideal.get(t), vocabulary, options.threshold(), written));
+        context.forEachTrace(examples, BATCH, options.methodOptions(), (from, part, trace) -> {
+            NDArray probabilities = trace.extras().get(LatentTrace.STEP_PROBABILITIES);
+            if (probabilities == null) {
+                throw new IllegalArgumentException("This method gives no step probabilities (LatentTrace.STEP_PROBABILITIES); the superposition"
+                        + " probe needs a method whose latent steps mix token embeddings, such as cot2.");
+            }
+            Shape shape = probabilities.getShape();
+            if (shape.dimension() != 3 || shape.get(0) != part.size() || shape.get(2) != vocabulary.size()) {
+                throw new IllegalStateException("This method's step probabilities have shape " + shape + ", not (" + part.size()
+                        + ", steps, " + vocabulary.size() + ") for a batch of " + part.size() + " and a vocabulary of " + vocabulary.size() + ".");
+            }
+            int steps = (int) shape.get(1);
+            int size = vocabulary.size();
+            float[] p = probabilities.toType(DataType.FLOAT32, false).toFloatArray();
+            for (int b = 0; b < part.size(); b++) {
+                Example example = part.get(b);
+                List<Map<String, Double>> ideal = ideals.get(from + b);
+                for (int t = 0; t < Math.min(steps, ideal.size()); t++) {
+                    int offset = (b * steps + t) * size;
+                    if (absent(p, offset, size)) {
+                        continue;
                     }
+                    String written = t < example.steps().size() ? example.steps().get(t) : null;
+                    tally.add(t, StepMeasures.measure(p, offset, ideal.get(t), vocabulary, options.threshold(), written));
                 }
             }
-        }
+        });
 
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put("examples", (double) examples.size());
