@@ -14,5 +14,17 @@ public enum Capability {
      * The method can stop its latent reasoning after any chosen number of steps and go on in language
      * ({@link org.latentlab.api.method.LatentPrefix}).
      */
-    LATENT_PREFIX
+    LATENT_PREFIX,
+    /**
+     * Each latent step names the explicit reasoning step of its example that it stands for
+     * ({@link org.latentlab.api.method.LatentTrace#STEP_INDEX}), so a loss or probe can set it against that step's text or
+     * a teacher's state at the end of it.
+     */
+    ALIGNED_STEPS,
+    /**
+     * The method can add a given perturbation to each latent step where it is fed back
+     * ({@link org.latentlab.api.method.LatentPerturbation}), so the gradient of a loss with respect to every latent step
+     * can be read.
+     */
+    LATENT_PERTURBATION
 }

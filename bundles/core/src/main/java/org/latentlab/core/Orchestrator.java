@@ -192,6 +192,11 @@ public final class Orchestrator implements ExperimentService {
     }
 
     @Override
+    public List<ExperimentSpec> parseAll(String json, Path baseDirectory) {
+        return reader.readAll(json, baseDirectory);
+    }
+
+    @Override
     public void validate(ExperimentSpec spec) {
         resolve(spec);
     }
@@ -233,10 +238,13 @@ public final class Orchestrator implements ExperimentService {
         List<Experiment.Configured<Probe>> probes = new ArrayList<>();
         for (ComponentSpec p : spec.probes()) {
             ComponentRef<Probe> probe = catalog.resolve(ComponentKind.PROBE, p.name());
-            checkOptions("probe", probe.name(), p, probe.service().options());
+            Set<String> known = new java.util.HashSet<>(probe.service().options());
+            known.add(Probe.EVERY);
+            checkOptions("probe", probe.name(), p, known);
             checkCapabilities("probe", probe.name(), probe.service().requires(), method.name(), provided);
+            checkEvery(probe.name(), p);
             try {
-                probe.service().checkOptions(p.options());
+                probe.service().checkOptions(ProbeSchedule.ownOptions(p));
             } catch (IllegalArgumentException e) {
                 throw new SpecException(e.getMessage(), e);
             }
@@ -335,6 +343,15 @@ public final class Orchestrator implements ExperimentService {
                 throw new SpecException("The " + kind + " '" + name + "' has no option '" + option + "'; its options are: "
                         + (known.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(known))) + ".");
             }
+        }
+    }
+
+    /** A probe's {@code every}: a whole number of training steps, at least 1. */
+    private static void checkEvery(String name, ComponentSpec probe) {
+        Object every = probe.options().get(Probe.EVERY);
+        if (every != null && ProbeSchedule.every(probe) < 1) {
+            throw new SpecException("The probe '" + name + "' has \"every\": " + every
+                    + "; give a whole number of training steps, at least 1, or leave it out to probe after training only.");
         }
     }
 

@@ -111,11 +111,16 @@ final class RunStore {
     }
 
     void appendMetrics(String id, MetricsRecord record) {
+        appendLine(id, METRICS, record);
+    }
+
+    /** Appends {@code record} as one JSON line to the run's file {@code name}. */
+    void appendLine(String id, String name, Object record) {
         try {
             String text = line.writeValueAsString(record) + "\n";
-            Files.writeString(path(id, METRICS), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(path(id, name), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not append to the metrics of run " + id + ".", e);
+            throw new UncheckedIOException("Could not append to " + name + " of run " + id + ".", e);
         }
     }
 

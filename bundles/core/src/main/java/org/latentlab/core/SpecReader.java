@@ -34,6 +34,33 @@ final class SpecReader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** One spec (a JSON object) or a grid of them (a JSON array of objects), each read as {@link #read} reads one. */
+    List<ExperimentSpec> readAll(String json, Path baseDirectory) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
+        }
+        if (tree == null || !tree.isArray()) {
+            return List.of(read(json, baseDirectory));
+        }
+        if (tree.isEmpty()) {
+            throw new SpecException("The spec file holds an empty list; put at least one spec in it.");
+        }
+        List<ExperimentSpec> specs = new ArrayList<>();
+        for (int i = 0; i < tree.size(); i++) {
+            com.fasterxml.jackson.databind.JsonNode element = tree.get(i);
+            String label = "spec " + (i + 1) + (element.hasNonNull("name") ? " ('" + element.get("name").asText() + "')" : "");
+            try {
+                specs.add(read(element.toString(), baseDirectory));
+            } catch (SpecException e) {
+                throw new SpecException(label + ": " + e.getMessage(), e);
+            }
+        }
+        return specs;
+    }
+
     /** Parses the spec and makes its relative file paths absolute against {@code baseDirectory}. */
     ExperimentSpec read(String json, Path baseDirectory) {
         ExperimentSpec spec;

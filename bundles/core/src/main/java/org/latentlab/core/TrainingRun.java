@@ -69,6 +69,10 @@ final class TrainingRun implements Runnable {
     private volatile boolean cancelled;
     private final List<String> notes = new ArrayList<>();
     private int skipped;
+    /** Probes that failed during training, not run again until after training. */
+    private final java.util.Set<String> failedDuringTraining = new java.util.HashSet<>();
+    /** What probes read during training: the held-out split, as after training. */
+    private List<Example> probeExamples = List.of();
 
     /** The evaluation of the test split after supervised training and before policy optimization. */
     static final String SUPERVISED_TEST = "test-supervised";
@@ -126,6 +130,7 @@ final class TrainingRun implements Runnable {
         long seed = spec.seed();
         TrainingSpec training = spec.training();
         Dataset data = experiment.dataset().service().load(spec.dataset(), seed);
+        probeExamples = data.test();
         if (data.train().isEmpty()) {
             throw new Stop(RunState.FAILED, "The dataset '" + experiment.dataset().name() + "' produced no training examples; raise dataset.train.");
         }
@@ -243,6 +248,7 @@ final class TrainingRun implements Runnable {
                         applyUpdate(optimizer, lr, training.gradientClip(), progress.step + 1);
                         step++;
                         progress.stepped(stage, outcome.loss(), lr, outcome.tokens(), null);
+                        probeDuringTraining(model, vocabulary, stage, progress.step);
                     }
                 }
             }
@@ -381,6 +387,38 @@ final class TrainingRun implements Runnable {
                 n == 0 ? 0 : (double) latent / n, n == 0 ? 0 : seconds * 1000 / n);
     }
 
+    /**
+     * After training step {@code step}, each probe whose spec says {@code "every": N} with N dividing the step, on the
+     * model as it is now at the stage it trains; the report's scalars are appended to {@code probe-<name>-training.jsonl}.
+     * A probe that fails here is noted once and not run again during training.
+     */
+    private void probeDuringTraining(Backbone model, Vocabulary vocabulary, CurriculumStage stage, long step) throws Exception {
+        for (Experiment.Configured<Probe> probe : experiment.probes()) {
+            long every = ProbeSchedule.every(probe.spec());
+            String name = probe.ref().name();
+            if (every <= 0 || step % every != 0 || failedDuringTraining.contains(name)) {
+                continue;
+            }
+            engine.withoutGradients(() -> {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    ProbeReport report = probe.ref().service().run(new ProbeContext(model, experiment.method().service(), stage,
+                            limit(probeExamples), vocabulary, scope, ProbeSchedule.ownOptions(probe.spec()), objective(model)));
+                    store.appendLine(id, "probe-" + name + "-training.jsonl", new ProbeSnapshot(step, stage.index(), report.scalars()));
+                } catch (RuntimeException e) {
+                    keepStackTrace(e);
+                    failedDuringTraining.add(name);
+                    notes.add("the probe '" + name + "' failed during training at step " + step + ": " + describe(e));
+                }
+                return null;
+            });
+        }
+    }
+
+    /** The spec's weighted losses, for probes that differentiate what training differentiates. */
+    private ProbeContext.Objective objective(Backbone model) {
+        return (trace, batch, stage) -> TrainingStep.objective(experiment, model, trace, batch, stage);
+    }
+
     private Map<String, Map<String, Double>> runProbes(Backbone model, Vocabulary vocabulary, CurriculumStage stage, Dataset data) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         for (Experiment.Configured<Probe> probe : experiment.probes()) {
@@ -389,7 +427,7 @@ final class TrainingRun implements Runnable {
             update(status.with(RunState.RUNNING, "probing with " + name));
             try (NDManager scope = model.manager().newSubManager()) {
                 ProbeReport report = probe.ref().service().run(new ProbeContext(model, experiment.method().service(), stage,
-                        limit(data.test()), vocabulary, scope, probe.spec().options()));
+                        limit(data.test()), vocabulary, scope, ProbeSchedule.ownOptions(probe.spec()), objective(model)));
                 store.write(store.path(id, "probe-" + name + ".json"), report);
                 out.put(name, report.scalars());
             } catch (RuntimeException e) {

@@ -34,20 +34,26 @@ final class TrainingStep {
             try (NDManager scope = model.manager().newSubManager()) {
                 Batch batch = new Batch(examples, vocabulary, scope);
                 LatentTrace trace = experiment.method().service().forward(model, batch, stage);
-                NDArray total = null;
-                for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
-                    NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()));
-                    float weight = l.spec().weight().floatValue();
-                    if (weight != 1f) {
-                        // an array of the step, not mul(Number), whose operand DJL frees before the backward pass reads it
-                        value = value.mul(scope.create(weight));
-                    }
-                    total = total == null ? value : total.add(value);
-                }
+                NDArray total = objective(experiment, model, trace, batch, stage);
                 collector.backward(total);
                 return new Outcome(total.getFloat(), trace.tokens());
             }
         });
+    }
+
+    /** The spec's losses on {@code trace}, weighted and summed: what training minimises, and what probes may differentiate. */
+    static NDArray objective(Experiment experiment, Backbone model, LatentTrace trace, Batch batch, CurriculumStage stage) {
+        NDArray total = null;
+        for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
+            NDArray value = l.ref().service().compute(trace, new LossContext(model, batch, stage, l.spec().options()));
+            float weight = l.spec().weight().floatValue();
+            if (weight != 1f) {
+                // an array of the batch, not mul(Number), whose operand DJL frees before the backward pass reads it
+                value = value.mul(batch.manager().create(weight));
+            }
+            total = total == null ? value : total.add(value);
+        }
+        return total;
     }
 
     /**

@@ -26,6 +26,7 @@ import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.LossContext;
 import org.latentlab.api.method.SupervisionLoss;
@@ -265,6 +266,45 @@ class OrchestratorTest {
         RunResult result = orchestrator.result(status.id()).orElseThrow();
         assertEquals("test", result.evaluations().get(0).set(), "the evaluation is kept");
         assertTrue(result.notes().stream().anyMatch(n -> n.startsWith("the probe 'fragile' failed: the fragile probe broke")), result.notes()::toString);
+    }
+
+    @Test
+    void aProbeWithEveryRunsDuringTrainingOnTheTrainingObjectiveAndEachReportIsRecordedWithItsStep() throws Exception {
+        List<Map<String, Object>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        orchestrator.register(ComponentKind.PROBE, "objective", new Probe() {
+            @Override
+            public Set<Capability> requires() {
+                return Set.of();
+            }
+
+            @Override
+            public ProbeReport run(ProbeContext context) {
+                seen.add(context.options());
+                double[] loss = new double[1];
+                context.forEachTrace(context.examples().subList(0, 4), 4, Map.of(), (from, batch, trace) ->
+                        loss[0] = context.objective().loss(trace, new Batch(batch, context.vocabulary(), context.manager()), context.stage()).getFloat());
+                return new ProbeReport("objective", Map.of("loss", loss[0]), List.of());
+            }
+        }, "1.0.0");
+        SpecException bad = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 2, """
+                , "probes": [{"name": "objective", "options": {"every": 0.5}}]
+                """)));
+        assertTrue(bad.getMessage().startsWith("The probe 'objective' has \"every\": 0.5; give a whole number of training steps"), bad.getMessage());
+
+        RunStatus status = runToEnd(spec("cot", 16, 2, """
+                , "probes": [{"name": "objective", "options": {"every": 2}}]
+                """));
+        List<String> lines = Files.readAllLines(runs.resolve(status.id()).resolve("probe-objective-training.jsonl"));
+        assertEquals(2, lines.size(), "16 examples in batches of 8 for 2 epochs: steps 2 and 4");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var first = mapper.readTree(lines.get(0));
+        assertEquals(2, first.get("step").asInt());
+        double early = first.get("scalars").get("loss").asDouble();
+        double late = mapper.readTree(lines.get(1)).get("scalars").get("loss").asDouble();
+        assertTrue(early > 0 && late < early, "the objective is the training loss, and it falls: " + early + " then " + late);
+        assertEquals(3, seen.size(), "twice during training, once after");
+        assertTrue(seen.stream().noneMatch(o -> o.containsKey(Probe.EVERY)), "the probe never sees the platform's option");
+        assertTrue(orchestrator.result(status.id()).orElseThrow().probes().containsKey("objective"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.SpecException;
@@ -43,6 +44,24 @@ class SpecReaderTest {
                 {"dataset": {"name": "mnns"}, "method": {"name": "cot2"}, "grpo": {"group": 6}}
                 """, null));
         assertTrue(e.getMessage().contains("'grpo.group'") && e.getMessage().contains("groupSize"), e.getMessage());
+    }
+
+    @Test
+    void aFileMayHoldAGridOfSpecsAndAnErrorNamesTheSpecItIsIn() {
+        List<ExperimentSpec> grid = reader.readAll("""
+                [{"name": "a", "dataset": {"name": "prosqa"}, "method": {"name": "cot"},
+                  "evaluation": {"files": [{"name": "valid", "path": "data/valid.json"}]}},
+                 {"name": "b", "dataset": {"name": "prosqa"}, "method": {"name": "coconut"}}]
+                """, Path.of("/specs"));
+        assertEquals(List.of("a", "b"), grid.stream().map(ExperimentSpec::name).toList());
+        assertEquals(Path.of("/specs/data/valid.json").toString(), grid.get(0).evaluation().files().get(0).path());
+        assertEquals(1, reader.readAll("{\"dataset\": {\"name\": \"prosqa\"}, \"method\": {\"name\": \"cot\"}}", null).size());
+        SpecException e = assertThrows(SpecException.class, () -> reader.readAll("""
+                [{"name": "a", "dataset": {"name": "prosqa"}, "method": {"name": "cot"}},
+                 {"name": "b", "dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "training": {"epoch": 2}}]
+                """, null));
+        assertTrue(e.getMessage().startsWith("spec 2 ('b'): The spec has an unknown field 'training.epoch'"), e.getMessage());
+        assertThrows(SpecException.class, () -> reader.readAll("[]", null));
     }
 
     @Test

@@ -49,7 +49,7 @@ public class BenchCommand implements Action {
         BenchmarkOptions options = new BenchmarkOptions(steps, warmup, stage, examples);
         List<ExperimentSpec> parsed = new ArrayList<>();
         for (String file : specs) {
-            parsed.add(SpecFiles.read(experiments, Path.of(file)));
+            parsed.addAll(SpecFiles.read(experiments, Path.of(file)));
         }
         for (ExperimentSpec spec : parsed) {
             experiments.validate(spec);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -22,6 +23,13 @@ public class CompareCommand implements Action {
     @Completion(RunIdCompleter.class)
     List<String> ids;
 
+    @Option(name = "--set", description = "The evaluation set whose accuracy stands beside the probes (default test)")
+    String set = "test";
+
+    @Option(name = "--scalar", description = "Probe scalars to show beside accuracy, as probe.scalar with * for any text"
+            + " (repeatable; default: information per step, intrinsic dimension, gradient attenuation, drift)", multiValued = true)
+    List<String> scalars;
+
     @Override
     public Object execute() {
         for (String id : ids) {
@@ -30,6 +38,8 @@ public class CompareCommand implements Action {
             }
         }
         ResultTables.printComparison(experiments, ids, System.out);
+        ResultTables.printProbeComparison(experiments, ids, set, scalars == null || scalars.isEmpty() ? ResultTables.DEFAULT_SCALARS : scalars,
+                System.out);
         return null;
     }
 }

@@ -3,6 +3,7 @@ package org.latentlab.shell;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.latentlab.api.experiment.EvaluationResult;
@@ -74,5 +75,90 @@ final class ResultTables {
             r.notes().forEach(n -> out.println("note (" + id + "): " + n));
         }
         table.print(out);
+    }
+
+    /**
+     * Probe scalars shown by default beside accuracy: information per latent step, intrinsic dimension, gradient
+     * attenuation and drift; a run without the probe shows "-".
+     */
+    static final List<String> DEFAULT_SCALARS = List.of("ulp.info.step*", "ulp.info.mean", "intrinsic-dimension.twoNN",
+            "intrinsic-dimension.participationRatio", "gradient.attenuation", "drift.nearestCosine", "drift.pcaAreaRatio");
+
+    /**
+     * One row per run: its name, its accuracy on {@code set}, and every probe scalar ({@code probe.scalar}) that matches one
+     * of {@code patterns} ({@code *} matches any text) in any of the runs; then, over the runs that have both, the Spearman
+     * rank correlation of accuracy with each matched scalar whose name ends in {@code .mean} or has no step.
+     */
+    static void printProbeComparison(ExperimentService experiments, List<String> ids, String set, List<String> patterns, PrintStream out) {
+        List<RunResult> results = ids.stream().map(id -> experiments.result(id).orElse(null)).filter(java.util.Objects::nonNull).toList();
+        List<java.util.regex.Pattern> matchers = patterns.stream()
+                .map(g -> java.util.regex.Pattern.compile(java.util.Arrays.stream(g.split("\\*", -1))
+                        .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining(".*"))))
+                .toList();
+        java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+        for (java.util.regex.Pattern m : matchers) {
+            java.util.Set<String> matched = new java.util.TreeSet<>(ResultTables::stepOrder);
+            for (RunResult r : results) {
+                flatten(r).keySet().stream().filter(k -> m.matcher(k).matches()).forEach(matched::add);
+            }
+            columns.addAll(matched);
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
+        ShellTable table = new ShellTable().emptyTableText("no results");
+        table.column("Run");
+        table.column("Name");
+        table.column(set + " accuracy").alignRight();
+        columns.forEach(c -> table.column(c).alignRight());
+        for (RunResult r : results) {
+            Map<String, Double> scalars = flatten(r);
+            List<Object> row = new java.util.ArrayList<>(List.of(r.id(), r.name(), format(accuracy(r, set))));
+            columns.forEach(c -> row.add(format(scalars.get(c))));
+            table.addRow().addContent(row);
+        }
+        table.print(out);
+        for (String c : columns) {
+            if (c.matches(".*\\.step\\d+.*")) {
+                continue;
+            }
+            List<double[]> pairs = new java.util.ArrayList<>();
+            for (RunResult r : results) {
+                Double a = accuracy(r, set);
+                Double v = flatten(r).get(c);
+                if (a != null && v != null && Double.isFinite(v)) {
+                    pairs.add(new double[] {v, a});
+                }
+            }
+            if (pairs.size() >= 3) {
+                out.printf(Locale.ROOT, "Spearman rank correlation of %s with %s accuracy over %d runs: %.3f%n", c, set, pairs.size(),
+                        RankCorrelation.spearman(pairs));
+            }
+        }
+    }
+
+    /** "ulp.info.step2" before "ulp.info.step10". */
+    private static int stepOrder(String a, String b) {
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile("^(.*?)(\\d+)(.*)$").matcher(a);
+        java.util.regex.Matcher y = java.util.regex.Pattern.compile("^(.*?)(\\d+)(.*)$").matcher(b);
+        if (x.matches() && y.matches() && x.group(1).equals(y.group(1))) {
+            int byNumber = Long.compare(Long.parseLong(x.group(2)), Long.parseLong(y.group(2)));
+            return byNumber != 0 ? byNumber : x.group(3).compareTo(y.group(3));
+        }
+        return a.compareTo(b);
+    }
+
+    private static Map<String, Double> flatten(RunResult r) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        r.probes().forEach((probe, scalars) -> scalars.forEach((k, v) -> out.put(probe + "." + k, v)));
+        return out;
+    }
+
+    private static Double accuracy(RunResult r, String set) {
+        return r.evaluations().stream().filter(e -> e.set().equals(set)).map(EvaluationResult::accuracy).findFirst().orElse(null);
+    }
+
+    private static String format(Double value) {
+        return value == null || !Double.isFinite(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 }

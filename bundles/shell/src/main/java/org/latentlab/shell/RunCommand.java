@@ -26,7 +26,7 @@ public class RunCommand implements Action {
     @Reference
     ExperimentService experiments;
 
-    @Argument(index = 0, name = "spec", description = "Spec files; several run one after another", required = true, multiValued = true)
+    @Argument(index = 0, name = "spec", description = "Spec files, each holding one spec or a JSON array of them; all run one after another", required = true, multiValued = true)
     @Completion(FileCompleter.class)
     List<String> specs;
 
@@ -41,7 +41,7 @@ public class RunCommand implements Action {
         PrintStream out = System.out;
         List<ExperimentSpec> parsed = new ArrayList<>();
         for (String file : specs) {
-            parsed.add(SpecFiles.read(experiments, Path.of(file)));
+            parsed.addAll(SpecFiles.read(experiments, Path.of(file)));
         }
         for (ExperimentSpec spec : parsed) {
             experiments.validate(spec);
@@ -61,6 +61,7 @@ public class RunCommand implements Action {
             }
         }
         ResultTables.printComparison(experiments, ids, out);
+        ResultTables.printProbeComparison(experiments, ids, "test", ResultTables.DEFAULT_SCALARS, out);
         if (!unfinished.isEmpty()) {
             throw new IllegalStateException(unfinished.size() + " of " + ids.size() + " runs did not complete (" + String.join(", ", unfinished)
                     + "); see latent:show <id> and the run's error.txt.");

@@ -15,7 +15,8 @@ final class SpecFiles {
     private SpecFiles() {
     }
 
-    static ExperimentSpec read(ExperimentService experiments, Path file) throws IOException {
+    /** The specs of a file: one, or each of a JSON array of them (a grid). */
+    static java.util.List<ExperimentSpec> read(ExperimentService experiments, Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
         String json;
         try {
@@ -24,7 +25,7 @@ final class SpecFiles {
             throw new SpecException("The spec file " + absolute + " does not exist; give the path of a JSON spec.");
         }
         try {
-            return experiments.parse(json, absolute.getParent());
+            return experiments.parseAll(json, absolute.getParent());
         } catch (SpecException e) {
             throw new SpecException(absolute.getFileName() + ": " + e.getMessage(), e);
         }

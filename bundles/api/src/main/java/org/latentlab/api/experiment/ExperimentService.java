@@ -16,6 +16,13 @@ public interface ExperimentService {
      */
     ExperimentSpec parse(String json, java.nio.file.Path baseDirectory);
 
+    /**
+     * Reads a spec file's text that holds one spec (a JSON object) or several (a JSON array of them, a grid to run in
+     * turn), with relative paths resolved as {@link #parse(String, java.nio.file.Path)} does. Throws {@link SpecException}
+     * naming the first problem and, in an array, the spec it is in.
+     */
+    List<ExperimentSpec> parseAll(String json, java.nio.file.Path baseDirectory);
+
     /** Checks that every named part is registered and compatible; throws {@link SpecException} otherwise. */
     void validate(ExperimentSpec spec);
 

@@ -40,6 +40,14 @@ public record LatentTrace(NDArray logits, NDArray labels, NDArray latents, Map<S
      */
     public static final String STEP_PROBABILITIES = "stepProbabilities";
 
+    /**
+     * Key of {@link #extras()}: for each latent step of {@link #latents()}, the index in {@code Example.steps()} of the
+     * explicit reasoning step it stands for, {@code [batch, steps]} int32, -1 where a row has no such latent step or it
+     * stands for none. Several latent steps may stand for one explicit step (Coconut with c thoughts per step). A method
+     * that gives it declares {@link org.latentlab.api.Capability#ALIGNED_STEPS}.
+     */
+    public static final String STEP_INDEX = "stepIndex";
+
     public LatentTrace {
         extras = extras == null ? Map.of() : Map.copyOf(extras);
     }

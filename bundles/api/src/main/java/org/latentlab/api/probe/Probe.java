@@ -11,6 +11,13 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface Probe {
 
+    /**
+     * The option every probe takes, read by the platform and never passed to the probe: {@code "every": N} runs the probe
+     * after every N training steps as well as after training, and records each of those reports with its step in
+     * {@code probe-<name>-training.jsonl}, so that a quantity can be followed over training.
+     */
+    String EVERY = "every";
+
     /** What the method must provide for this probe. */
     Set<Capability> requires();
 

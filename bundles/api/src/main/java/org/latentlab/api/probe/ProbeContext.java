@@ -3,6 +3,7 @@ package org.latentlab.api.probe;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import org.latentlab.api.data.Example;
@@ -13,12 +14,28 @@ import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.model.Backbone;
 
-/** What a probe reads: the trained model, the method as trained at {@code stage}, and data. */
+/**
+ * What a probe reads: the trained model, the method as trained at {@code stage}, data, and the experiment's training
+ * objective ({@code objective}, null where the caller has none), so that a probe can differentiate what training
+ * differentiates.
+ */
 public record ProbeContext(Backbone model, ReasoningMethod method, CurriculumStage stage, List<Example> examples,
-                           Vocabulary vocabulary, NDManager manager, Map<String, Object> options) {
+                           Vocabulary vocabulary, NDManager manager, Map<String, Object> options, Objective objective) {
     public ProbeContext {
         examples = List.copyOf(examples);
         options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** A context without the training objective, as API 1.2 built it. */
+    public ProbeContext(Backbone model, ReasoningMethod method, CurriculumStage stage, List<Example> examples, Vocabulary vocabulary,
+                        NDManager manager, Map<String, Object> options) {
+        this(model, method, stage, examples, vocabulary, manager, options, null);
+    }
+
+    /** The experiment's training loss: its spec's losses on a trace, weighted and summed, as one scalar. */
+    @FunctionalInterface
+    public interface Objective {
+        NDArray loss(LatentTrace trace, Batch batch, CurriculumStage stage);
     }
 
     /** What a probe does with the trace of one batch; the trace's arrays are freed when it returns. */

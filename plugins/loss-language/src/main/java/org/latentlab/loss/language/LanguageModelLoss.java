@@ -10,6 +10,7 @@ import org.latentlab.api.ComponentName;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.LossContext;
 import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.method.TokenCrossEntropy;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -53,10 +54,6 @@ public final class LanguageModelLoss implements SupervisionLoss {
 
     /** −(1/N) Σ log p(label | position) over the N labelled positions; 0 when nothing is labelled. */
     static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        NDArray labelled = labels.neq(LatentTrace.IGNORE).toType(DataType.FLOAT32, false);
-        NDArray targets = labels.maximum(0).toType(DataType.INT64, false).expandDims(-1);
-        NDArray logProbabilities = logits.logSoftmax(-1).gather(targets, -1).squeeze(-1);
-        NDArray count = labelled.sum().maximum(1f);
-        return logProbabilities.mul(labelled).sum().neg().div(count);
+        return TokenCrossEntropy.mean(logits, labels);
     }
 }

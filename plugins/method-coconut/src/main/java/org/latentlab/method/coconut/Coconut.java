@@ -23,6 +23,7 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.GreedyDecoder;
+import org.latentlab.api.method.LatentPerturbation;
 import org.latentlab.api.method.LatentPrefix;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.ReasoningMethod;
@@ -43,11 +44,12 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = ReasoningMethod.class)
 @ComponentName("coconut")
-public final class Coconut implements ReasoningMethod, LatentPrefix {
+public final class Coconut implements ReasoningMethod, LatentPrefix, LatentPerturbation {
 
     @Override
     public Set<Capability> provides() {
-        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.LATENT_PREFIX);
+        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.LATENT_PREFIX,
+                Capability.ALIGNED_STEPS, Capability.LATENT_PERTURBATION);
     }
 
     /** {@code <bot>}, {@code <eot>} and {@code <latent>} start as copies of the {@code initialiseFrom} token (the paper's code). */
@@ -110,11 +112,26 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
      */
     @Override
     public LatentTrace forward(Backbone model, Batch batch, CurriculumStage stage) {
+        return forward(model, batch, stage, null);
+    }
+
+    /** The training pass with {@code perturbation[:, i]} added to thought i where it is fed back. */
+    @Override
+    public LatentTrace forward(Backbone model, Batch batch, CurriculumStage stage, NDArray perturbation) {
         CoconutOptions options = CoconutOptions.of(stage.settings());
         NDManager manager = batch.manager();
         LatentLayout layout = LatentLayout.of(batch.examples(), CoconutOptions.stage(stage), options, batch.vocabulary(), true);
         if (options.thought() == CoconutOptions.Thought.PAUSE) {
+            if (perturbation != null) {
+                throw new IllegalArgumentException("The coconut method with pause thoughts feeds no latent step back, so it has none to perturb;"
+                        + " probe the gradient of a continuous coconut.");
+            }
             return pauseForward(model, layout, manager);
+        }
+        Shape expected = new Shape(layout.batch(), layout.maxThoughts(), model.config().dModel());
+        if (perturbation != null && !perturbation.getShape().equals(expected)) {
+            throw new IllegalArgumentException("The perturbation of the coconut method's latent steps must have the shape of the latents, "
+                    + expected + ", not " + perturbation.getShape() + ".");
         }
         int rows = layout.batch();
         int first = layout.firstLatent();
@@ -135,6 +152,9 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
             // rows with a thought here read the last hidden state; rows with fewer thoughts read their token
             NDArray thought = layout.hasThought(i, manager).broadcast(new Shape(rows, 1, d));
             NDArray token = embedded.get(new NDIndex(":, {}:{}, :", column, column + 1));
+            if (perturbation != null) {
+                previous = previous.add(perturbation.get(new NDIndex(":, {}:{}, :", i, i + 1)));
+            }
             latents.add(NDArrays.where(thought, previous, none));
             pass = pass(model, NDArrays.where(thought, previous, token), layout, column, column + 1, cache, manager);
             passes.add(pass);
@@ -151,6 +171,7 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
         }
         NDArray thoughtStates = latents.isEmpty() ? manager.zeros(new Shape(rows, 0, d), previous.getDataType()) : concat(latents);
         states.put(LatentTrace.LATENT_COLUMNS, layout.latentColumns(manager));
+        states.put(LatentTrace.STEP_INDEX, layout.stepIndex(manager));
         return new LatentTrace(logits, layout.columns(layout.labels(), 0, length, manager), thoughtStates, states, layout.tokens());
     }
 
@@ -165,6 +186,7 @@ public final class Coconut implements ReasoningMethod, LatentPrefix {
         Map<String, NDArray> states = new LinkedHashMap<>(pass.residualStream());
         NDArray columns = layout.latentColumns(manager);
         states.put(LatentTrace.LATENT_COLUMNS, columns);
+        states.put(LatentTrace.STEP_INDEX, layout.stepIndex(manager));
         int first = layout.firstLatent();
         NDArray hidden = pass.hidden().get(new NDIndex(":, {}:{}, :", first - 1, first - 1 + layout.maxThoughts()));
         NDArray present = columns.gte(0).expandDims(2).broadcast(hidden.getShape());

@@ -27,9 +27,11 @@ import org.latentlab.api.method.LatentTrace;
  * @param firstLatent the column after every row's {@code <bot>}
  * @param maxThoughts the most latent slots of any row
  * @param tokens      real columns in all
+ * @param stepIndex   per row and latent slot i, the explicit step slot i stands for, -1 past the row's slots or steps,
+ *                    row-major {@code [batch, maxThoughts]}
  */
 record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] thoughts, int batch, int length,
-                    int firstLatent, int maxThoughts, long tokens) {
+                    int firstLatent, int maxThoughts, long tokens, int[] stepIndex) {
 
     static final String BOT = "<bot>";
     static final String EOT = "<eot>";
@@ -119,7 +121,16 @@ record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] 
             }
             tokens += row.size();
         }
-        return new LatentLayout(ids, positions, real, labels, thoughts, batch, length, firstLatent, maxThoughts, tokens);
+        // c thoughts replace one step: slot i stands for step i / c, when the example has that many steps
+        int[] stepIndex = new int[batch * maxThoughts];
+        for (int b = 0; b < batch; b++) {
+            int steps = examples.get(b).steps().size();
+            for (int i = 0; i < maxThoughts; i++) {
+                int step = i / options.thoughtsPerStep();
+                stepIndex[b * maxThoughts + i] = i < thoughts[b] && step < steps ? step : -1;
+            }
+        }
+        return new LatentLayout(ids, positions, real, labels, thoughts, batch, length, firstLatent, maxThoughts, tokens, stepIndex);
     }
 
     /** Columns {@code [from, to)} of a row-major table as an int32 array {@code [batch, to - from]}. */
@@ -144,6 +155,11 @@ record LatentLayout(int[] ids, int[] positions, int[] real, int[] labels, int[] 
             }
         }
         return manager.create(out, new Shape(batch, maxThoughts));
+    }
+
+    /** {@link LatentTrace#STEP_INDEX}: the explicit step each latent slot stands for, {@code [batch, maxThoughts]} int32. */
+    NDArray stepIndex(NDManager manager) {
+        return manager.create(stepIndex, new Shape(batch, maxThoughts));
     }
 
     /** Whether each row has a latent slot at thought i, as {@code [batch, 1, 1]} booleans. */

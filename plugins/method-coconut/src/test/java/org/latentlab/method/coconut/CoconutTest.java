@@ -1,5 +1,6 @@
 package org.latentlab.method.coconut;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,6 +63,8 @@ class CoconutTest {
             assertTrue(LatentLayout.prompt(SHORT, vocabulary).size() < LatentLayout.prompt(LONG, vocabulary).size());
             assertEquals(new Shape(2, layout.length(), vocabulary.size()), trace.logits().getShape());
             assertEquals(new Shape(2, 4, model.config().dModel()), trace.latents().getShape());
+            // two thoughts stand for each replaced step; SHORT has one step, so its two thoughts both stand for it
+            assertArrayEquals(new int[] {0, 0, -1, -1, 0, 0, 1, 1}, trace.extras().get(LatentTrace.STEP_INDEX).toIntArray());
             for (int b = 0; b < examples.size(); b++) {
                 Example example = examples.get(b);
                 Reference reference = reference(model, example, 2, options, m, false);

@@ -59,7 +59,8 @@ public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
 
     @Override
     public Set<Capability> provides() {
-        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.POLICY_LOGPROB);
+        return Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.POLICY_LOGPROB,
+                Capability.ALIGNED_STEPS);
     }
 
     @Override
@@ -151,6 +152,7 @@ public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
                 ? manager.zeros(new Shape(batchSize, 0, vocabularySize), logits.getDataType())
                 : rows.perSlot(distribution(logits, options), rows::predictingColumn, manager));
         extras.put(LatentTrace.LATENT_COLUMNS, rows.latentColumns(manager));
+        extras.put(LatentTrace.STEP_INDEX, rows.stepIndex(manager));
         return new LatentTrace(logits, manager.create(labels, new Shape(batchSize, length)), latents, extras, rows.tokens());
     }
 

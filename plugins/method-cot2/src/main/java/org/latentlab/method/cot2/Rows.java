@@ -150,6 +150,18 @@ record Rows(int[] ids, boolean[] soft, int[] promptLengths, int[] steps, int[] l
         return gathered.mul(manager.create(present, new Shape(batch, maxSteps, 1)).toType(perColumn.getDataType(), false));
     }
 
+    /** {@link LatentTrace#STEP_INDEX}: slot i holds the superposition of step i (0-based), −1 where a row has no slot i. */
+    NDArray stepIndex(NDManager manager) {
+        int[] out = new int[batch * maxSteps];
+        Arrays.fill(out, -1);
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < steps[b]; i++) {
+                out[b * maxSteps + i] = i;
+            }
+        }
+        return manager.create(out, new Shape(batch, maxSteps));
+    }
+
     /** {@link LatentTrace#LATENT_COLUMNS}: per row and slot, the column whose output was fed into it, −1 where absent. */
     NDArray latentColumns(NDManager manager) {
         int[] out = new int[batch * maxSteps];

@@ -100,6 +100,8 @@ class ContinuousChainOfThoughtTest {
                 assertArrayEquals(new int[] {p0 - 1, p0, -1, p1 - 1, p1, p1 + 1},
                         trace.extras().get(LatentTrace.LATENT_COLUMNS).toIntArray());
                 assertEquals(DataType.INT32, trace.extras().get(LatentTrace.LATENT_COLUMNS).getDataType());
+                // slot i holds step i's superposition
+                assertArrayEquals(new int[] {0, 1, -1, 0, 1, 2}, trace.extras().get(LatentTrace.STEP_INDEX).toIntArray());
                 // the predicted distribution of each step is read where its target is
                 NDArray probabilities = trace.extras().get(LatentTrace.STEP_PROBABILITIES);
                 assertEquals(new Shape(2, 3, v), probabilities.getShape());
@@ -292,7 +294,8 @@ class ContinuousChainOfThoughtTest {
 
     @Test
     void itDeclaresWhatItsTracesCarryAndIsAPolicy() {
-        assertEquals(java.util.Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.POLICY_LOGPROB),
+        assertEquals(java.util.Set.of(Capability.TOKEN_LOGITS, Capability.LATENT_STEPS, Capability.LAYER_STATES, Capability.POLICY_LOGPROB,
+                Capability.ALIGNED_STEPS),
                 method.provides());
         assertTrue(method instanceof Policy);
         assertEquals(List.of(), method.specialTokens());
