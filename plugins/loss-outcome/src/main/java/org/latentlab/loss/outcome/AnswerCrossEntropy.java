@@ -16,10 +16,11 @@ import org.latentlab.api.method.TokenCrossEntropy;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Outcome-only supervision: the mean cross-entropy of the answer's tokens and the {@code <eos>} after them, the labelled
- * positions that come after the one labelled {@code <answer>}. Whatever precedes the answer (latent steps, explicit steps
- * a curriculum keeps, {@code <answer>} itself) is trained only through it: the setting in which the gradient reaching
- * early latent steps is said to fade.
+ * Outcome-only supervision: the mean cross-entropy of {@code <answer>}, the answer's tokens and the {@code <eos>} after
+ * them, the labelled positions from the one labelled {@code <answer>} on. The marker is supervised because it carries the
+ * output's form and no reasoning (without it a latent method never learns to leave its thoughts for the answer); whatever
+ * precedes it (latent steps, explicit steps a curriculum keeps) is trained only through the answer: the setting in which
+ * the gradient reaching early latent steps is said to fade.
  */
 @Component(service = SupervisionLoss.class)
 @ComponentName("outcome")
@@ -43,10 +44,10 @@ public final class AnswerCrossEntropy implements SupervisionLoss {
         return TokenCrossEntropy.weighted(trace.logits(), trace.labels(), answer);
     }
 
-    /** 1 at each labelled position after the row's position labelled {@code <answer>}, 0 elsewhere, {@code [batch, T]} float. */
+    /** 1 at the row's position labelled {@code <answer>} and each labelled one after it, 0 elsewhere, {@code [batch, T]} float. */
     static NDArray answerPositions(NDArray labels, int answerToken) {
         NDArray marker = labels.eq(answerToken).toType(DataType.FLOAT32, false);
-        NDArray after = marker.cumSum(1).sub(marker).gt(0f);
+        NDArray after = marker.cumSum(1).gt(0f);
         return after.logicalAnd(labels.neq(LatentTrace.IGNORE)).toType(DataType.FLOAT32, false);
     }
 }

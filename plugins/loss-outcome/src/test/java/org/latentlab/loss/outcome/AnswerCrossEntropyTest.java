@@ -34,7 +34,7 @@ class AnswerCrossEntropyTest {
     }
 
     @Test
-    void onlyTheAnswerAndItsEndAreSupervisedNotTheStepsNorTheAnswerMarker() {
+    void onlyTheAnswerMarkerTheAnswerAndItsEndAreSupervisedNotTheSteps() {
         try (NDManager m = NDManager.newBaseManager()) {
             int v = vocabulary.size();
             // row 0: step, <answer>, yes, <eos>, padding; row 1: <answer>, no, <eos>, padding, padding
@@ -44,8 +44,9 @@ class AnswerCrossEntropyTest {
             float loss = compute(m, logits, m.create(labels, new Shape(2, 5)));
 
             float[] raw = logits.toFloatArray();
-            double expected = -(logSoftmax(raw, v, 2, id("yes")) + logSoftmax(raw, v, 3, id(Vocabulary.EOS))
-                    + logSoftmax(raw, v, 6, id("no")) + logSoftmax(raw, v, 7, id(Vocabulary.EOS))) / 4;
+            double expected = -(logSoftmax(raw, v, 1, id(Vocabulary.ANSWER)) + logSoftmax(raw, v, 2, id("yes"))
+                    + logSoftmax(raw, v, 3, id(Vocabulary.EOS)) + logSoftmax(raw, v, 5, id(Vocabulary.ANSWER))
+                    + logSoftmax(raw, v, 6, id("no")) + logSoftmax(raw, v, 7, id(Vocabulary.EOS))) / 6;
             assertEquals(expected, loss, 1e-5);
         }
     }
@@ -57,7 +58,7 @@ class AnswerCrossEntropyTest {
             NDArray labels = m.create(new int[] {id("step"), id(Vocabulary.ANSWER), id("yes"), id(Vocabulary.EOS)}, new Shape(1, 4));
             NDArray logits = m.randomNormal(new Shape(1, 4, v));
             NDArray changed = logits.duplicate();
-            changed.set(new ai.djl.ndarray.index.NDIndex("0, 0:2, :"), m.randomNormal(new Shape(2, v)).mul(10f));
+            changed.set(new ai.djl.ndarray.index.NDIndex("0, 0:1, :"), m.randomNormal(new Shape(1, v)).mul(10f));
             assertEquals(compute(m, logits, labels), compute(m, changed, labels), 1e-6);
             NDArray wrongAnswer = logits.duplicate();
             wrongAnswer.set(new ai.djl.ndarray.index.NDIndex("0, 2, {}", id("yes")), -30f);
