@@ -131,8 +131,11 @@ final class ResultTables {
                 }
             }
             if (pairs.size() >= 3) {
-                out.printf(Locale.ROOT, "Spearman rank correlation of %s with %s accuracy over %d runs: %.3f%n", c, set, pairs.size(),
-                        RankCorrelation.spearman(pairs));
+                double rho = RankCorrelation.spearman(pairs);
+                out.println(Double.isNaN(rho)
+                        ? String.format(Locale.ROOT, "Spearman rank correlation of %s with %s accuracy over %d runs: undefined, one of them is"
+                                + " the same in every run", c, set, pairs.size())
+                        : String.format(Locale.ROOT, "Spearman rank correlation of %s with %s accuracy over %d runs: %.3f", c, set, pairs.size(), rho));
             }
         }
     }
