@@ -91,6 +91,8 @@ final class ResultTables {
      */
     static void printProbeComparison(ExperimentService experiments, List<String> ids, String set, List<String> patterns, PrintStream out) {
         List<RunResult> results = ids.stream().map(id -> experiments.result(id).orElse(null)).filter(java.util.Objects::nonNull).toList();
+        Map<String, Map<String, Double>> scalarsByRun = new java.util.HashMap<>();
+        results.forEach(r -> scalarsByRun.put(r.id(), flatten(r)));
         List<java.util.regex.Pattern> matchers = patterns.stream()
                 .map(g -> java.util.regex.Pattern.compile(java.util.Arrays.stream(g.split("\\*", -1))
                         .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining(".*"))))
@@ -98,9 +100,7 @@ final class ResultTables {
         java.util.Set<String> columns = new java.util.LinkedHashSet<>();
         for (java.util.regex.Pattern m : matchers) {
             java.util.Set<String> matched = new java.util.TreeSet<>(ResultTables::stepOrder);
-            for (RunResult r : results) {
-                flatten(r).keySet().stream().filter(k -> m.matcher(k).matches()).forEach(matched::add);
-            }
+            scalarsByRun.values().forEach(s -> s.keySet().stream().filter(k -> m.matcher(k).matches()).forEach(matched::add));
             columns.addAll(matched);
         }
         if (columns.isEmpty()) {
@@ -112,7 +112,7 @@ final class ResultTables {
         table.column(set + " accuracy").alignRight();
         columns.forEach(c -> table.column(c).alignRight());
         for (RunResult r : results) {
-            Map<String, Double> scalars = flatten(r);
+            Map<String, Double> scalars = scalarsByRun.get(r.id());
             List<Object> row = new java.util.ArrayList<>(List.of(r.id(), r.name(), format(accuracy(r, set))));
             columns.forEach(c -> row.add(format(scalars.get(c))));
             table.addRow().addContent(row);
@@ -125,7 +125,7 @@ final class ResultTables {
             List<double[]> pairs = new java.util.ArrayList<>();
             for (RunResult r : results) {
                 Double a = accuracy(r, set);
-                Double v = flatten(r).get(c);
+                Double v = scalarsByRun.get(r.id()).get(c);
                 if (a != null && v != null && Double.isFinite(v)) {
                     pairs.add(new double[] {v, a});
                 }
@@ -140,10 +140,12 @@ final class ResultTables {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBERED = java.util.regex.Pattern.compile("^(.*?)(\\d+)(.*)$");
+
     /** "ulp.info.step2" before "ulp.info.step10". */
     private static int stepOrder(String a, String b) {
-        java.util.regex.Matcher x = java.util.regex.Pattern.compile("^(.*?)(\\d+)(.*)$").matcher(a);
-        java.util.regex.Matcher y = java.util.regex.Pattern.compile("^(.*?)(\\d+)(.*)$").matcher(b);
+        java.util.regex.Matcher x = NUMBERED.matcher(a);
+        java.util.regex.Matcher y = NUMBERED.matcher(b);
         if (x.matches() && y.matches() && x.group(1).equals(y.group(1))) {
             int byNumber = Long.compare(Long.parseLong(x.group(2)), Long.parseLong(y.group(2)));
             return byNumber != 0 ? byNumber : x.group(3).compareTo(y.group(3));

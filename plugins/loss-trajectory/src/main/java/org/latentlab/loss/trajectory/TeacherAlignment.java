@@ -63,7 +63,7 @@ public final class TeacherAlignment implements SupervisionLoss {
         if (aligned.size() == 0 && !joint) {
             return manager.zeros(new Shape(), DataType.FLOAT32);
         }
-        Teacher teacher = Teacher.run(context.model(), context.batch().examples(), context.batch().vocabulary(), manager);
+        Teacher teacher = Teacher.run(context.model(), context.batch().examples(), context.batch().vocabulary(), joint, manager);
         NDArray loss = aligned.size() == 0 ? manager.zeros(new Shape(), DataType.FLOAT32)
                 : smoothL1(aligned.latents(), teacher.stepEnds(aligned, manager), manager);
         if (joint) {
@@ -106,7 +106,8 @@ public final class TeacherAlignment implements SupervisionLoss {
     /** The teacher's pass over the explicit chains of a batch. */
     record Teacher(Forward pass, NDArray labels, int[][] stepEnds) {
 
-        static Teacher run(Backbone model, List<Example> examples, Vocabulary vocabulary, NDManager manager) {
+        /** The teacher's pass; its logits only when {@code withLogits} (the joint teacher's cross-entropy reads them). */
+        static Teacher run(Backbone model, List<Example> examples, Vocabulary vocabulary, boolean withLogits, NDManager manager) {
             List<TokenLayout.Sequence> sequences = new ArrayList<>();
             int[][] ends = new int[examples.size()][];
             for (int b = 0; b < examples.size(); b++) {
@@ -123,7 +124,7 @@ public final class TeacherAlignment implements SupervisionLoss {
                 }
             }
             TokenLayout.Packed packed = TokenLayout.pack(sequences, vocabulary, manager);
-            Forward pass = model.forward(model.embed(packed.ids()), 0, null, Taps.LOGITS);
+            Forward pass = model.forward(model.embed(packed.ids()), 0, null, withLogits ? Taps.LOGITS : Taps.HIDDEN);
             return new Teacher(pass, packed.labels(), ends);
         }
 

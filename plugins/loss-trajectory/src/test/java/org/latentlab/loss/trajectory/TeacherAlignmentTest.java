@@ -55,7 +55,7 @@ class TeacherAlignmentTest {
             LatentTrace trace = method.forward(model, new Batch(examples, vocabulary, m), allLatent());
             AlignedLatents aligned = AlignedLatents.of(trace, examples);
             assertEquals(5, aligned.size());   // 2 + 3 steps, each with its latent
-            NDArray targets = TeacherAlignment.Teacher.run(model, examples, vocabulary, m).stepEnds(aligned, m);
+            NDArray targets = TeacherAlignment.Teacher.run(model, examples, vocabulary, false, m).stepEnds(aligned, m);
             for (int k = 0; k < aligned.size(); k++) {
                 Example example = examples.get(aligned.rows()[k]);
                 // the teacher is causal: its state at the end of step s is that of a pass over the chain up to there alone
@@ -117,7 +117,7 @@ class TeacherAlignmentTest {
                 joint = value.getFloat();
                 collector.backward(value);
             }
-            float teacherLoss = TeacherAlignment.Teacher.run(model, examples, vocabulary, m).crossEntropy().getFloat();
+            float teacherLoss = TeacherAlignment.Teacher.run(model, examples, vocabulary, true, m).crossEntropy().getFloat();
             assertEquals(frozen + 2 * teacherLoss, joint, 1e-4 * joint, "the joint teacher adds its chain's cross-entropy, weighted");
             assertTrue(gradientMass(model) > 0, "the joint teacher is trained");
         }
