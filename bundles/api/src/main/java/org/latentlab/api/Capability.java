@@ -26,5 +26,10 @@ public enum Capability {
      * ({@link org.latentlab.api.method.LatentPerturbation}), so the gradient of a loss with respect to every latent step
      * can be read.
      */
-    LATENT_PERTURBATION
+    LATENT_PERTURBATION,
+    /**
+     * The method searches at test time for each problem's answer, guided by a reward
+     * ({@link org.latentlab.api.method.TestTimeSearch}).
+     */
+    TEST_TIME_SEARCH
 }

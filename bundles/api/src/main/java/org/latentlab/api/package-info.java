@@ -1,6 +1,6 @@
 /** Names and capabilities shared by every Latent Lab component. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.latentlab.api;
 
 import org.osgi.annotation.bundle.Export;

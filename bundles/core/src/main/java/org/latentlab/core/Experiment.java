@@ -11,14 +11,18 @@ import org.latentlab.api.model.BackboneFactory;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.reward.Reward;
 
-/** A spec with every part resolved from the registry: what one run trains with ({@code reward} only with GRPO). */
+/**
+ * A spec with every part resolved from the registry: what one run trains with ({@code reward} only with GRPO,
+ * {@code searchReward} only when evaluation searches at test time).
+ */
 record Experiment(ExperimentSpec spec,
                   ComponentRef<DatasetAdapter> dataset,
                   ComponentRef<BackboneFactory> backbone,
                   ComponentRef<ReasoningMethod> method,
                   List<Configured<SupervisionLoss>> losses,
                   List<Configured<Probe>> probes,
-                  Configured<Reward> reward) {
+                  Configured<Reward> reward,
+                  Configured<Reward> searchReward) {
 
     /** A loss or probe with its weight and options from the spec. */
     record Configured<T>(ComponentRef<T> ref, ComponentSpec spec) {
@@ -31,6 +35,9 @@ record Experiment(ExperimentSpec spec,
         probes.forEach(p -> all.add(p.ref()));
         if (reward != null) {
             all.add(reward.ref());
+        }
+        if (searchReward != null) {
+            all.add(searchReward.ref());
         }
         return all;
     }

@@ -32,6 +32,7 @@ import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.method.Policy;
+import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.BackboneFactory;
@@ -261,7 +262,29 @@ public final class Orchestrator implements ExperimentService {
         } catch (IllegalArgumentException e) {
             throw new SpecException(e.getMessage(), e);
         }
-        return new Experiment(spec, dataset, backbone, method, losses, probes, reward(spec, method));
+        return new Experiment(spec, dataset, backbone, method, losses, probes, reward(spec, method), searchReward(spec, method));
+    }
+
+    /**
+     * The reward the evaluation's test-time search maximises, after checking that the method searches
+     * ({@link Capability#TEST_TIME_SEARCH}); null when the evaluation names none.
+     */
+    private Experiment.Configured<Reward> searchReward(ExperimentSpec spec, ComponentRef<ReasoningMethod> method) {
+        ComponentSpec named = spec.evaluation().reward();
+        if (named == null) {
+            return null;
+        }
+        if (named.name() == null || named.name().isBlank()) {
+            throw new SpecException("evaluation.reward has no name; name a reward service, such as \"exact-answer\".");
+        }
+        if (!method.service().provides().contains(Capability.TEST_TIME_SEARCH) || !(method.service() instanceof TestTimeSearch)) {
+            throw new SpecException("evaluation.reward asks for a test-time search, but the method '" + method.name()
+                    + "' does not provide " + Capability.TEST_TIME_SEARCH + "; remove evaluation.reward or choose a method that"
+                    + " searches, such as latentseek or best-of-n.");
+        }
+        ComponentRef<Reward> reward = catalog.resolve(ComponentKind.REWARD, named.name());
+        checkOptions("reward", reward.name(), named, reward.service().options());
+        return new Experiment.Configured<>(reward, named);
     }
 
     /** The reward of the spec's GRPO section, after checking that the method can be optimised as a policy; null without one. */

@@ -107,7 +107,7 @@ final class SpecReader {
         }
         EvaluationSpec e = spec.evaluation();
         return new ExperimentSpec(spec.name(), spec.seed(), spec.device(), spec.dataset(), spec.backbone(), spec.method(),
-                spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files), spec.grpo());
+                spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files, e.reward()), spec.grpo());
     }
 
     private static SpecException notJson(JsonProcessingException e) {

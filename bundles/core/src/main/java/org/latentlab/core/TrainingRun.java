@@ -32,10 +32,12 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.Policy;
+import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
 import org.latentlab.api.probe.ProbeReport;
+import org.latentlab.api.reward.Reward;
 import org.latentlab.engine.ComputeEngine;
 
 /**
@@ -352,9 +354,12 @@ final class TrainingRun implements Runnable {
     private EvaluationResult evaluate(Backbone model, Vocabulary vocabulary, CurriculumStage stage, String set, List<Example> examples) {
         update(status.with(RunState.RUNNING, "evaluating on " + set));
         Decoding decoding = new Decoding(spec.evaluation().maxNewTokens());
+        Experiment.Configured<Reward> search = experiment.searchReward();
         int correct = 0;
         long generated = 0;
         long latent = 0;
+        long decodes = 0;
+        double rewards = 0;
         List<Map<String, Object>> predictions = new ArrayList<>();
         long start = System.nanoTime();
         int chunk = Math.max(1, spec.training().batchSize());
@@ -362,7 +367,11 @@ final class TrainingRun implements Runnable {
             checkStillWanted();
             List<Example> part = examples.subList(from, Math.min(from + chunk, examples.size()));
             try (NDManager scope = model.manager().newSubManager()) {
-                List<Answer> answers = experiment.method().service().solve(model, new Batch(part, vocabulary, scope), stage, decoding);
+                Batch batch = new Batch(part, vocabulary, scope);
+                List<TestTimeSearch.Found> found = search == null ? null
+                        : ((TestTimeSearch) experiment.method().service()).search(model, batch, stage, decoding, searchScore(search));
+                List<Answer> answers = found == null ? experiment.method().service().solve(model, batch, stage, decoding)
+                        : found.stream().map(TestTimeSearch.Found::answer).toList();
                 for (int i = 0; i < part.size(); i++) {
                     Example example = part.get(i);
                     Answer answer = answers.get(i);
@@ -376,6 +385,12 @@ final class TrainingRun implements Runnable {
                     p.put("answer", Vocabulary.join(answer.answer()));
                     p.put("reasoning", Vocabulary.join(answer.reasoning()));
                     p.put("correct", right);
+                    if (found != null) {
+                        decodes += found.get(i).decodes();
+                        rewards += found.get(i).reward();
+                        p.put("decodes", found.get(i).decodes());
+                        p.put("reward", found.get(i).reward());
+                    }
                     predictions.add(p);
                 }
             }
@@ -383,8 +398,22 @@ final class TrainingRun implements Runnable {
         double seconds = (System.nanoTime() - start) / 1e9;
         store.write(store.path(id, "predictions-" + set + ".json"), predictions);
         int n = examples.size();
+        Double meanDecodes = search == null || n == 0 ? null : (double) decodes / n;
+        Double meanReward = search == null || n == 0 ? null : rewards / n;
         return new EvaluationResult(set, n, correct, n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : (double) generated / n,
-                n == 0 ? 0 : (double) latent / n, n == 0 ? 0 : seconds * 1000 / n);
+                n == 0 ? 0 : (double) latent / n, n == 0 ? 0 : seconds * 1000 / n, meanDecodes, meanReward);
+    }
+
+    /** The search reward as a test-time search calls it: a non-finite score stops the run with a sentence naming the reward. */
+    private static TestTimeSearch.Score searchScore(Experiment.Configured<Reward> search) {
+        return (example, answer) -> {
+            double value = search.ref().service().score(example, answer, search.spec().options());
+            if (!Double.isFinite(value)) {
+                throw new IllegalStateException("The reward '" + search.spec().name() + "' gave " + value + " for example "
+                        + example.id() + "; a reward must be a finite number.");
+            }
+            return value;
+        };
     }
 
     /**

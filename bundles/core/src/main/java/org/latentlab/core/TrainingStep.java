@@ -41,7 +41,10 @@ final class TrainingStep {
         });
     }
 
-    /** The spec's losses on {@code trace}, weighted and summed: what training minimises, and what probes may differentiate. */
+    /**
+     * The spec's losses on {@code trace}, weighted and summed, plus the method's own loss ({@link LatentTrace#METHOD_LOSS})
+     * where it gives one: what training minimises, and what probes may differentiate.
+     */
     static NDArray objective(Experiment experiment, Backbone model, LatentTrace trace, Batch batch, CurriculumStage stage) {
         NDArray total = null;
         for (Experiment.Configured<SupervisionLoss> l : experiment.losses()) {
@@ -52,6 +55,10 @@ final class TrainingStep {
                 value = value.mul(batch.manager().create(weight));
             }
             total = total == null ? value : total.add(value);
+        }
+        NDArray own = trace.extras().get(LatentTrace.METHOD_LOSS);
+        if (own != null) {
+            total = total == null ? own : total.add(own);
         }
         return total;
     }

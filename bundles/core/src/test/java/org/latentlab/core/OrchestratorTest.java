@@ -26,6 +26,7 @@ import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.method.LossContext;
@@ -356,13 +357,92 @@ class OrchestratorTest {
     }
 
     @Test
+    void plainChainOfThoughtTrainsByGrpoOnItsTokens() throws Exception {
+        orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
+        ExperimentSpec spec = orchestrator.parse("""
+                {"name": "tiny-cot-grpo", "seed": 7,
+                 "dataset": {"name": "mnns", "train": 48, "validation": 0, "test": 8, "options": {"digits": 3}},
+                 "backbone": {"dModel": 16, "layers": 1, "heads": 2, "maxPositions": 64},
+                 "method": {"name": "cot"},
+                 "training": {"epochs": 1, "batchSize": 16, "learningRate": 0.003, "warmupSteps": 2, "logEvery": 1},
+                 "grpo": {"epochs": 1, "maxSteps": 2, "prompts": 4, "groupSize": 4},
+                 "evaluation": {"maxNewTokens": 24}}
+                """, runs);
+        RunStatus status = runToEnd(spec);
+        List<MetricsRecord> grpo = new RunStore(runs).metrics(status.id()).stream().filter(m -> m.reward() != null).toList();
+        assertEquals(2, grpo.size());
+        assertTrue(grpo.stream().allMatch(m -> m.reward() >= 0 && m.reward() <= 1 && Double.isFinite(m.loss())), grpo::toString);
+    }
+
+    /** Chain of thought that "searches" by answering twice and keeping the second answer, to test what the platform records. */
+    static final class AnswerTwice extends org.latentlab.api.method.ExplicitReasoning implements TestTimeSearch {
+        @Override
+        protected List<String> reasoning(org.latentlab.api.data.Example example) {
+            return example.steps();
+        }
+
+        @Override
+        public java.util.Set<org.latentlab.api.Capability> provides() {
+            java.util.Set<org.latentlab.api.Capability> all = new java.util.HashSet<>(super.provides());
+            all.add(org.latentlab.api.Capability.TEST_TIME_SEARCH);
+            return all;
+        }
+
+        @Override
+        public List<Found> search(org.latentlab.api.model.Backbone model, org.latentlab.api.method.Batch batch,
+                                  org.latentlab.api.method.CurriculumStage stage, org.latentlab.api.method.Decoding decoding,
+                                  Score reward) {
+            List<org.latentlab.api.method.Answer> answers = solve(model, batch, stage, decoding);
+            List<Found> found = new java.util.ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                found.add(new Found(answers.get(i), 2, reward.of(batch.examples().get(i), answers.get(i))));
+            }
+            return found;
+        }
+    }
+
+    @Test
+    void anEvaluationRewardMakesASearchingMethodSearchAndRecordsItsBudgetAndReward() throws Exception {
+        orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
+        orchestrator.register(ComponentKind.METHOD, "answer-twice", new AnswerTwice(), "1.0.0");
+        RunStatus status = runToEnd(spec("answer-twice", 32, 2, """
+                , "evaluation": {"maxNewTokens": 40, "reward": {"name": "exact-answer"}}
+                """));
+        EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
+        assertEquals(2.0, test.meanDecodes(), "the budget the search reported per example");
+        assertEquals(test.accuracy(), test.meanReward(), 1e-12, "the exact-answer reward is the accuracy");
+        String predictions = Files.readString(runs.resolve(status.id()).resolve("predictions-test.json"));
+        assertTrue(predictions.contains("\"decodes\"") && predictions.contains("\"reward\""), predictions);
+
+        RunStatus plain = runToEnd(spec("cot", 32, 2, ""));
+        EvaluationResult untouched = orchestrator.result(plain.id()).orElseThrow().evaluations().get(0);
+        assertEquals(null, untouched.meanDecodes(), "no search, no budget");
+        assertEquals(test.accuracy(), untouched.accuracy(), 1e-12, "the same training and the same answers as chain of thought");
+    }
+
+    @Test
+    void anEvaluationRewardIsRefusedForAMethodThatDoesNotSearch() {
+        orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "evaluation": {"reward": {"name": "exact-answer"}}
+                """)));
+        assertEquals("evaluation.reward asks for a test-time search, but the method 'cot' does not provide TEST_TIME_SEARCH; "
+                + "remove evaluation.reward or choose a method that searches, such as latentseek or best-of-n.", e.getMessage());
+        orchestrator.register(ComponentKind.METHOD, "answer-twice", new AnswerTwice(), "1.0.0");
+        SpecException unknown = assertThrows(SpecException.class, () -> orchestrator.validate(spec("answer-twice", 16, 1, """
+                , "evaluation": {"reward": {"name": "exact-answer", "options": {"nonsense": 1}}}
+                """)));
+        assertTrue(unknown.getMessage().startsWith("The reward 'exact-answer' has no option 'nonsense'"), unknown.getMessage());
+    }
+
+    @Test
     void grpoIsRefusedForAMethodThatIsNoPolicyAndForABadGroupOrReward() {
         orchestrator.register(ComponentKind.REWARD, "exact-answer", new ExactAnswerReward(), "1.0.0");
-        SpecException notPolicy = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+        SpecException notPolicy = assertThrows(SpecException.class, () -> orchestrator.validate(spec("coconut", 16, 1, """
                 , "grpo": {"groupSize": 4}
                 """)));
-        assertEquals("GRPO needs a method that provides POLICY_LOGPROB, which the method 'cot' does not; remove \"grpo\" or choose a "
-                + "method that provides it.", notPolicy.getMessage());
+        assertEquals("GRPO needs a method that provides POLICY_LOGPROB, which the method 'coconut' does not; remove \"grpo\" or "
+                + "choose a method that provides it.", notPolicy.getMessage());
         SpecException lonely = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
                 , "grpo": {"groupSize": 1}
                 """)));

@@ -51,8 +51,9 @@ public final class GptBackbone implements Backbone {
     private final NDArray positionEmbedding;   // wpe [maxPositions, d]
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final LayerNormalization finalNorm;
-    private final Map<String, NDArray> parameters;
-    private final long parameterCount;
+    private final Map<String, NDArray> ownParameters;   // every parameter, the backbone's own first
+    private final Map<String, NDArray> parameters;      // an unmodifiable view of it
+    private long parameterCount;
 
     /**
      * A freshly initialised backbone whose parameters are created in, and owned with, {@code manager}; the same seed
@@ -71,7 +72,8 @@ public final class GptBackbone implements Backbone {
             blocks.add(new TransformerBlock(init, layer, d, config.heads(), residualStd));
         }
         finalNorm = new LayerNormalization(init, "lnf", d);
-        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(init.parameters()));
+        ownParameters = new LinkedHashMap<>(init.parameters());
+        parameters = Collections.unmodifiableMap(ownParameters);
         parameterCount = parameters.values().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
@@ -228,6 +230,28 @@ public final class GptBackbone implements Backbone {
     /** An empty cache whose arrays will belong to a sub-manager of {@code owner}, whatever managers the passes use. */
     public GptKvCache newCache(NDManager owner) {
         return new GptKvCache(config, owner);
+    }
+
+    @Override
+    public synchronized NDArray addParameter(String name, Shape shape, float[] initial) {
+        NDArray existing = ownParameters.get(name);
+        if (existing != null) {
+            if (!existing.getShape().equals(shape)) {
+                throw new IllegalArgumentException("The parameter '" + name + "' already exists with shape " + existing.getShape()
+                        + ", not " + shape + "; give the new parameter a name of its own.");
+            }
+            return existing;
+        }
+        if (initial == null || initial.length != shape.size()) {
+            throw new IllegalArgumentException("The parameter '" + name + "' of shape " + shape + " needs " + shape.size()
+                    + " initial values, not " + (initial == null ? "none" : String.valueOf(initial.length)) + ".");
+        }
+        NDArray parameter = manager.create(initial, shape);
+        parameter.setName(name);
+        parameter.setRequiresGradient(true);
+        ownParameters.put(name, parameter);
+        parameterCount += shape.size();
+        return parameter;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package org.latentlab.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,6 +187,30 @@ class GptBackboneTest {
         }
         assertTrue(cachedInputs.getGradient().abs().sum().getFloat() > 0);
         assertClose(fullInputs.getGradient(), cachedInputs.getGradient(), 1e-5);
+    }
+
+    @Test
+    void aMethodsParameterIsListedCountedSavedLoadedAndTrainable(@TempDir Path directory) throws IOException {
+        long before = backbone.parameterCount();
+        NDArray gate = backbone.addParameter("method.gate", new Shape(2, 3), new float[] {1, 2, 3, 4, 5, 6});
+        assertSame(gate, backbone.addParameter("method.gate", new Shape(2, 3), new float[6]), "asked again, the same array");
+        assertEquals("method.gate", List.copyOf(backbone.parameters().keySet()).get(backbone.parameters().size() - 1),
+                "after the backbone's own");
+        assertEquals(before + 6, backbone.parameterCount());
+        assertTrue(gate.hasGradient(), "the optimizer trains it");
+        IllegalArgumentException reshaped = assertThrows(IllegalArgumentException.class,
+                () -> backbone.addParameter("method.gate", new Shape(3, 2), new float[6]));
+        assertEquals("The parameter 'method.gate' already exists with shape (2, 3), not (3, 2); give the new parameter a name of "
+                + "its own.", reshaped.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> backbone.addParameter("method.other", new Shape(2), new float[3]));
+
+        Path file = directory.resolve("with-gate.params");
+        backbone.save(file);
+        try (Backbone other = factory.create(CONFIG, Device.cpu(), 7)) {
+            NDArray copy = other.addParameter("method.gate", new Shape(2, 3), new float[6]);
+            other.load(file);
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, copy.toFloatArray(), "a copy made from a checkpoint has it too");
+        }
     }
 
     @Test

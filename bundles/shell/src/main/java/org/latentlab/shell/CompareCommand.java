@@ -12,7 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.SpecException;
 
-@Command(scope = "latent", name = "compare", description = "Prints finished runs side by side: method, accuracy per evaluation set, generated tokens, latency, training time.")
+@Command(scope = "latent", name = "compare", description = "Prints finished runs side by side: method, accuracy per evaluation set, generated tokens, latent steps, test-time search budget and reward, latency, training time.")
 @Service
 public class CompareCommand implements Action {
 

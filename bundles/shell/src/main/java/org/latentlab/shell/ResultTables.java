@@ -53,6 +53,9 @@ final class ResultTables {
         table.column("Accuracy").alignRight();
         table.column("Correct").alignRight();
         table.column("Gen. tokens").alignRight();
+        table.column("Latents").alignRight();
+        table.column("Decodes").alignRight();
+        table.column("Reward").alignRight();
         table.column("ms/example").alignRight();
         table.column("Steps").alignRight();
         table.column("Train tok/s").alignRight();
@@ -67,6 +70,9 @@ final class ResultTables {
                         String.format(Locale.ROOT, "%.3f", e.accuracy()),
                         e.correct() + "/" + e.examples(),
                         String.format(Locale.ROOT, "%.1f", e.meanGeneratedTokens()),
+                        String.format(Locale.ROOT, "%.1f", e.meanLatentSteps()),
+                        e.meanDecodes() == null ? "-" : String.format(Locale.ROOT, "%.2f", e.meanDecodes()),
+                        e.meanReward() == null ? "-" : String.format(Locale.ROOT, "%.3f", e.meanReward()),
                         String.format(Locale.ROOT, "%.1f", e.latencyMsPerExample()),
                         r.steps(),
                         String.format(Locale.ROOT, "%,.0f", r.tokensPerSecond()),

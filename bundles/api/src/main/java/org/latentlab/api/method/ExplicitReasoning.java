@@ -3,9 +3,13 @@ package org.latentlab.api.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.latentlab.api.Capability;
@@ -20,9 +24,13 @@ import org.latentlab.api.model.Taps;
  * A method that reasons in tokens only: it trains on {@code <bos> question <sep> [silent tokens] reasoning <answer>
  * answer <eos>} with cross-entropy on everything after {@code <sep>} and the silent tokens, and answers by greedy
  * decoding after the prompt and the silent tokens. Subclasses choose the reasoning the model is taught to write and
- * any silent tokens (pauses) it is given for free.
+ * any silent tokens (pauses) it is given for free. As a {@link Policy} every generated token is one action, sampled
+ * from softmax(logits) until {@code <eos>}, so GRPO can train any such method on tokens.
  */
-public abstract class ExplicitReasoning implements ReasoningMethod {
+public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
+
+    /** Action arrays of {@link Rollouts#actions()}: the sampled token ids {@code [n, L]} int32, {@code <eos>} included, -1 past the end. */
+    public static final String TOKENS = "tokens";
 
     /** The reasoning steps this method teaches for an example (none for answer-only training). */
     protected abstract List<String> reasoning(Example example);
@@ -33,7 +41,7 @@ public abstract class ExplicitReasoning implements ReasoningMethod {
     }
 
     /** The prompt the model starts from: {@code <bos> question <sep>} and the silent tokens. */
-    private List<Integer> prompt(Example example, CurriculumStage stage, Vocabulary vocabulary) {
+    protected List<Integer> prompt(Example example, CurriculumStage stage, Vocabulary vocabulary) {
         List<Integer> ids = TokenLayout.prompt(example, vocabulary);
         for (String token : silentTokens(example, stage)) {
             ids.add(vocabulary.id(token));
@@ -43,7 +51,7 @@ public abstract class ExplicitReasoning implements ReasoningMethod {
 
     @Override
     public Set<Capability> provides() {
-        return Set.of(Capability.TOKEN_LOGITS, Capability.LAYER_STATES);
+        return Set.of(Capability.TOKEN_LOGITS, Capability.LAYER_STATES, Capability.POLICY_LOGPROB);
     }
 
     @Override
@@ -79,5 +87,168 @@ public abstract class ExplicitReasoning implements ReasoningMethod {
             }
         }
         return answers;
+    }
+
+    /**
+     * All rollouts together through one key/value cache, prompts left-padded: each draws a token from softmax(logits)
+     * until {@code <eos>} or {@link Decoding#maxNewTokens()} tokens ({@code <eos>} counts as an action but not as a
+     * generated token).
+     */
+    @Override
+    public Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding, Random random) {
+        return sample(model, batch, stage, decoding, random, 1.0);
+    }
+
+    /**
+     * {@link #sample(Backbone, Batch, CurriculumStage, Decoding, Random)} from softmax(logits / temperature), as best-of-N
+     * sampling draws; the recorded log-probabilities are those of the tempered distribution.
+     *
+     * @throws IllegalArgumentException when the temperature is not a positive number
+     */
+    public Rollouts sample(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding, Random random, double temperature) {
+        if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            throw new IllegalArgumentException("The sampling temperature must be a positive number, not " + temperature + ".");
+        }
+        NDManager manager = batch.manager();
+        Vocabulary vocabulary = batch.vocabulary();
+        int n = batch.size();
+        int size = model.config().vocabularySize();
+        int pad = vocabulary.id(Vocabulary.PAD);
+        int eos = vocabulary.id(Vocabulary.EOS);
+        List<List<Integer>> prompts = new ArrayList<>();
+        int width = 0;
+        for (Example example : batch.examples()) {
+            prompts.add(prompt(example, stage, vocabulary));
+            width = Math.max(width, prompts.get(prompts.size() - 1).size());
+        }
+        int[] ids = new int[n * width];
+        int[] positions = new int[n * width];
+        int[] real = new int[n * width];
+        int[] next = new int[n];
+        for (int b = 0; b < n; b++) {
+            List<Integer> prompt = prompts.get(b);
+            int offset = width - prompt.size();
+            for (int t = 0; t < width; t++) {
+                boolean isReal = t >= offset;
+                ids[b * width + t] = isReal ? prompt.get(t - offset) : pad;
+                positions[b * width + t] = isReal ? t - offset : 0;
+                real[b * width + t] = isReal ? 1 : 0;
+            }
+            next[b] = prompt.size();
+        }
+        try (KvCache cache = model.newCache()) {
+            Shape table = new Shape(n, width);
+            NDArray hidden = model.forward(model.embed(manager.create(ids, table)), manager.create(positions, table),
+                    manager.create(real, table), cache, Taps.HIDDEN).hidden();
+            NDArray logits = model.lmHead(hidden.get(new NDIndex(":, -1, :")));   // [n, V]
+            List<List<Integer>> tokens = new ArrayList<>();
+            List<List<Float>> logs = new ArrayList<>();
+            boolean[] done = new boolean[n];
+            for (int b = 0; b < n; b++) {
+                tokens.add(new ArrayList<>());
+                logs.add(new ArrayList<>());
+            }
+            for (int t = 0; t < decoding.maxNewTokens(); t++) {
+                NDArray tempered = temperature == 1.0 ? logits : logits.div(manager.create((float) temperature));
+                float[] log = tempered.logSoftmax(-1).toType(DataType.FLOAT32, false).toFloatArray();
+                int[] input = new int[n];
+                int[] position = new int[n];
+                int[] isReal = new int[n];
+                boolean any = false;
+                for (int b = 0; b < n; b++) {
+                    input[b] = pad;
+                    if (done[b]) {
+                        continue;
+                    }
+                    int token = TokenSampling.draw(log, b * size, size, random);
+                    tokens.get(b).add(token);
+                    logs.get(b).add(log[b * size + token]);
+                    if (token == eos || tokens.get(b).size() == decoding.maxNewTokens()) {
+                        done[b] = true;
+                        continue;
+                    }
+                    input[b] = token;
+                    position[b] = next[b]++;
+                    isReal[b] = 1;
+                    any = true;
+                }
+                if (!any) {
+                    break;
+                }
+                Shape one = new Shape(n, 1);
+                hidden = model.forward(model.embed(manager.create(input, one)), manager.create(position, one),
+                        manager.create(isReal, one), cache, Taps.HIDDEN).hidden();
+                logits = model.lmHead(hidden.get(new NDIndex(":, -1, :")));
+            }
+            int longest = tokens.stream().mapToInt(List::size).max().orElse(0);
+            int[] actions = new int[n * longest];
+            float[] logProbabilities = new float[n * longest];
+            float[] mask = new float[n * longest];
+            java.util.Arrays.fill(actions, -1);
+            List<Answer> answers = new ArrayList<>();
+            for (int b = 0; b < n; b++) {
+                List<Integer> row = tokens.get(b);
+                List<String> generated = new ArrayList<>();
+                for (int j = 0; j < row.size(); j++) {
+                    actions[b * longest + j] = row.get(j);
+                    logProbabilities[b * longest + j] = logs.get(b).get(j);
+                    mask[b * longest + j] = 1f;
+                    if (row.get(j) != eos) {
+                        generated.add(vocabulary.token(row.get(j)));
+                    }
+                }
+                answers.add(TokenLayout.answer(generated, 0));
+            }
+            Shape shape = new Shape(n, longest);
+            return new Rollouts(answers, Map.of(TOKENS, manager.create(actions, shape)), manager.create(logProbabilities, shape),
+                    manager.create(mask, shape));
+        }
+    }
+
+    /** One teacher-forced pass over each prompt and its sampled tokens; the log-probability of each token at the column before it. */
+    @Override
+    public NDArray logProbabilities(Backbone model, Batch batch, Rollouts rollouts, CurriculumStage stage) {
+        NDManager manager = batch.manager();
+        Vocabulary vocabulary = batch.vocabulary();
+        NDArray tokenArray = rollouts.actions().get(TOKENS);
+        int n = batch.size();
+        if (tokenArray == null || tokenArray.getShape().dimension() != 2 || tokenArray.getShape().get(0) != n) {
+            throw new IllegalArgumentException("A token policy scores only rollouts it sampled itself for the same " + n
+                    + " examples, with the action '" + TOKENS + "'.");
+        }
+        int longest = Math.toIntExact(tokenArray.getShape().get(1));
+        int[] tokens = tokenArray.toType(DataType.INT32, false).toIntArray();
+        List<List<Integer>> sequences = new ArrayList<>();
+        int length = 1;
+        int[] promptLengths = new int[n];
+        for (int b = 0; b < n; b++) {
+            List<Integer> ids = prompt(batch.examples().get(b), stage, vocabulary);
+            promptLengths[b] = ids.size();
+            for (int j = 0; j < longest && tokens[b * longest + j] >= 0; j++) {
+                ids.add(tokens[b * longest + j]);
+            }
+            sequences.add(ids);
+            length = Math.max(length, ids.size());
+        }
+        int pad = vocabulary.id(Vocabulary.PAD);
+        int[] ids = new int[n * length];
+        long[] columns = new long[n * longest];
+        long[] targets = new long[n * longest];
+        for (int b = 0; b < n; b++) {
+            List<Integer> row = sequences.get(b);
+            for (int t = 0; t < length; t++) {
+                ids[b * length + t] = t < row.size() ? row.get(t) : pad;
+            }
+            for (int j = 0; j < longest; j++) {
+                int token = tokens[b * longest + j];
+                columns[b * longest + j] = token < 0 ? 0 : promptLengths[b] - 1 + j;
+                targets[b * longest + j] = Math.max(token, 0);
+            }
+        }
+        NDArray log = model.forward(model.embed(manager.create(ids, new Shape(n, length))), 0, null, Taps.LOGITS).logits()
+                .logSoftmax(-1);   // [n, T, V]
+        int size = Math.toIntExact(log.getShape().get(2));
+        NDArray atColumns = log.gather(manager.create(columns, new Shape(n, longest, 1)).broadcast(new Shape(n, longest, size)), 1);
+        return atColumns.gather(manager.create(targets, new Shape(n, longest, 1)), 2).squeeze(2);
     }
 }

@@ -48,6 +48,13 @@ public record LatentTrace(NDArray logits, NDArray labels, NDArray latents, Map<S
      */
     public static final String STEP_INDEX = "stepIndex";
 
+    /**
+     * Key of {@link #extras()}: a scalar that the method adds to its own training objective, whatever losses the spec
+     * names, for a part of the model only the method knows how to train (CoLaR's latent head). The platform adds it,
+     * unweighted, to the spec's weighted losses.
+     */
+    public static final String METHOD_LOSS = "methodLoss";
+
     public LatentTrace {
         extras = extras == null ? Map.of() : Map.copyOf(extras);
     }

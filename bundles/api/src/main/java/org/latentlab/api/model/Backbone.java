@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -68,6 +69,19 @@ public interface Backbone extends AutoCloseable {
 
     /** An empty key/value cache for this backbone. */
     KvCache newCache();
+
+    /**
+     * A parameter that a method adds to the model (CoLaR's latent head, HRPO's gates): created from {@code initial}
+     * (row-major, {@code shape.size()} values) the first time its name is asked for, and returned as it is on every later
+     * call with the same name and shape. It is owned by the backbone and listed in {@link #parameters()} after the
+     * backbone's own, so the optimizer trains it and {@link #save(Path)} and {@link #load(Path)} keep it with the rest.
+     * Call it from {@link org.latentlab.api.method.ReasoningMethod#initialise}, outside gradient recording, so that a
+     * copy of the model made for a reference or a checkpoint has it too; read it afterwards from {@link #parameters()}.
+     *
+     * @throws IllegalArgumentException when the name is a parameter of another shape, or {@code initial} does not fit
+     *                                  {@code shape}
+     */
+    NDArray addParameter(String name, Shape shape, float[] initial);
 
     /** The trainable parameters by name, in a fixed order. */
     Map<String, NDArray> parameters();

@@ -69,13 +69,15 @@ class DistributionIT {
             "org.latentlab.probe.frontier", "org.latentlab.dataset.mnns", "org.latentlab.method.cot2", "org.latentlab.reward.exact",
             "org.latentlab.probe.superposition", "org.latentlab.probe.intrinsicdimension",
             "org.latentlab.probe.drift", "org.latentlab.loss.outcome", "org.latentlab.loss.trajectory", "org.latentlab.loss.space.geometric",
-            "org.latentlab.loss.space.generative", "org.latentlab.dataset.multiplication", "org.latentlab.probe.gradient", "org.latentlab.probe.ulp");
+            "org.latentlab.loss.space.generative", "org.latentlab.dataset.multiplication", "org.latentlab.probe.gradient", "org.latentlab.probe.ulp",
+            "org.latentlab.method.colar", "org.latentlab.method.hrpo", "org.latentlab.method.latentseek", "org.latentlab.reward.prosqa.verifier", "org.latentlab.reward.multiplication.verifier");
     private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
             "latentlab-method-cot", "latentlab-method-nocot", "latentlab-method-pause", "latentlab-loss-language", "latentlab-demo",
             "latentlab-dataset-prontoqa", "latentlab-method-coconut", "latentlab-probe-logit-lens", "latentlab-probe-frontier",
             "latentlab-dataset-mnns", "latentlab-method-cot2", "latentlab-reward-exact-answer", "latentlab-probe-superposition", "latentlab-probe-intrinsic-dimension",
             "latentlab-probe-drift", "latentlab-loss-outcome", "latentlab-loss-trajectory", "latentlab-loss-space-geometric",
-            "latentlab-loss-space-generative", "latentlab-dataset-multiplication", "latentlab-probe-gradient", "latentlab-probe-ulp");
+            "latentlab-loss-space-generative", "latentlab-dataset-multiplication", "latentlab-probe-gradient", "latentlab-probe-ulp",
+            "latentlab-method-colar", "latentlab-method-hrpo", "latentlab-method-latentseek", "latentlab-reward-prosqa-verifier", "latentlab-reward-multiplication-verifier");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private Path work;
@@ -236,7 +238,8 @@ class DistributionIT {
         String components = shell("latent:components");
         for (String name : List.of("prosqa", "prontoqa", "cot", "nocot", "pause", "coconut", "language", "gpt", "logit-lens",
                 "frontier", "mnns", "cot2", "exact-answer", "superposition", "intrinsic-dimension", "drift", "outcome", "trajectory",
-                "space-geometric", "space-generative", "multiplication", "gradient", "ulp")) {
+                "space-geometric", "space-generative", "multiplication", "gradient", "ulp", "colar", "hrpo",
+                "latentseek", "best-of-n", "prosqa-verifier", "multiplication-verifier")) {
             assertTrue(components.lines().anyMatch(line -> cells(line).contains(name)),
                     () -> name + " is listed by latent:components:\n" + components);
         }

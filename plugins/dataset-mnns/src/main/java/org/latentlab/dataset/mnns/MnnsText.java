@@ -27,7 +27,7 @@ import org.latentlab.api.data.Example;
  * {@link Example#STEP_DISTRIBUTIONS} (after each digit, every reachable partial sum with its share of the sign paths:
  * the superposition CoT2 is trained toward).
  */
-final class MnnsText {
+public final class MnnsText {
 
     static final String DIGITS = "digits";
     static final String SIGNS = "signs";
@@ -40,8 +40,8 @@ final class MnnsText {
         return digits.stream().map(String::valueOf).collect(Collectors.joining(" "));
     }
 
-    /** The example for {@code digits}: solved, then written out. */
-    static Example example(String id, List<Integer> digits) {
+    /** The example for {@code digits}: solved, then written out (public for the tests of methods that train on it). */
+    public static Example example(String id, List<Integer> digits) {
         SignedSum best = MinimumNonNegativeSum.solve(digits);
         List<String> steps = best.partialSums().stream().map(String::valueOf).toList();
         return new Example(id, question(digits), steps, String.valueOf(best.sum()),

@@ -100,6 +100,52 @@ class ChainOfThoughtTest {
         }
     }
 
+    /**
+     * GRPO on plain chain of thought relies on this: every sampled token is an action, its log-probability is recorded
+     * while sampling, and scoring the same tokens again under the same parameters (one teacher-forced pass) gives them
+     * back, with gradients; each rollout ends at its first {@code <eos>} or at the token budget.
+     */
+    @Test
+    void asAPolicyItsRolloutsScoreTheSameAgainAndEndAtEos() {
+        Example shorter = new Example("e2", "Every zumpus is a rempus. Tom is a zumpus. Is Tom a yumpus or rempus?",
+                List.of("Tom is a zumpus."), "Tom is a rempus.", Map.of());
+        List<Example> examples = List.of(EXAMPLE, EXAMPLE, shorter);
+        Decoding budget = new Decoding(12);
+        try (Backbone model = backbone(); NDManager m = model.manager().newSubManager()) {
+            Batch batch = new Batch(examples, vocabulary, m);
+            org.latentlab.api.method.Rollouts rollouts = method.sample(model, batch, stage, budget, new java.util.Random(3));
+            float[] sampled = rollouts.logProbabilities().toFloatArray();
+            float[] mask = rollouts.mask().toFloatArray();
+            int[] tokens = rollouts.actions().get(ChainOfThought.TOKENS).toIntArray();
+            int longest = (int) rollouts.mask().getShape().get(1);
+            int eos = vocabulary.id(Vocabulary.EOS);
+            for (int b = 0; b < examples.size(); b++) {
+                int taken = 0;
+                while (taken < longest && mask[b * longest + taken] == 1f) {
+                    taken++;
+                }
+                assertTrue(taken >= 1 && taken <= 12, "between one action and the budget");
+                boolean endsAtEos = tokens[b * longest + taken - 1] == eos;
+                assertTrue(endsAtEos || taken == 12, "a rollout ends at <eos> or at the budget");
+                Answer answer = rollouts.answers().get(b);
+                assertEquals(endsAtEos ? taken - 1 : taken, answer.generatedTokens(), "<eos> is an action, not a generated token");
+            }
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray again = method.logProbabilities(model, batch, rollouts, stage);
+                float[] scored = again.toFloatArray();
+                for (int i = 0; i < scored.length; i++) {
+                    if (mask[i] == 1f) {
+                        assertEquals(sampled[i], scored[i], 1e-4, "action " + i);
+                        assertTrue(sampled[i] <= 0, "a log-probability");
+                    }
+                }
+                collector.backward(again.mul(rollouts.mask()).sum());
+            }
+            NDArray embedding = model.parameters().values().iterator().next();
+            assertTrue(embedding.getGradient().abs().sum().getFloat() > 0, "gradients reach the parameters");
+        }
+    }
+
     private Backbone backbone() {
         return new GptBackboneFactory(Engine.getEngine("PyTorch"))
                 .create(new BackboneConfig(vocabulary.size(), 32, 1, 2, 128), ai.djl.Device.cpu(), 3);

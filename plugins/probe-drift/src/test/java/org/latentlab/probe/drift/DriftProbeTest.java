@@ -425,6 +425,11 @@ class DriftProbeTest {
         }
 
         @Override
+        public NDArray addParameter(String name, ai.djl.ndarray.types.Shape shape, float[] initial) {
+            throw new UnsupportedOperationException("not needed by this test");
+        }
+
+        @Override
         public Map<String, NDArray> parameters() {
             return Map.of();
         }

@@ -414,6 +414,11 @@ class UnifiedLatentProbeTest {
         }
 
         @Override
+        public NDArray addParameter(String name, ai.djl.ndarray.types.Shape shape, float[] initial) {
+            throw new UnsupportedOperationException("not needed by this test");
+        }
+
+        @Override
         public Map<String, NDArray> parameters() {
             return Map.of("weight", weight);
         }
