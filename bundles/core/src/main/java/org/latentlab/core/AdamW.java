@@ -22,19 +22,40 @@ final class AdamW implements AutoCloseable {
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
     private final List<Boolean> decays = new ArrayList<>();
+    private final List<Double> learningRateScales = new ArrayList<>();
     private long t;
 
     AdamW(Map<String, NDArray> parameters, NDManager parent, double weightDecay) {
-        this(parameters, parent, 0.9, 0.95, 1e-8, weightDecay);
+        this(parameters, parent, weightDecay, Map.of());
+    }
+
+    /** With a factor on the learning rate of each parameter named in {@code learningRateScales} (the rest keep 1). */
+    AdamW(Map<String, NDArray> parameters, NDManager parent, double weightDecay, Map<String, Double> learningRateScales) {
+        this(parameters, parent, 0.9, 0.95, 1e-8, weightDecay, learningRateScales);
     }
 
     AdamW(Map<String, NDArray> parameters, NDManager parent, double beta1, double beta2, double epsilon, double weightDecay) {
+        this(parameters, parent, beta1, beta2, epsilon, weightDecay, Map.of());
+    }
+
+    AdamW(Map<String, NDArray> parameters, NDManager parent, double beta1, double beta2, double epsilon, double weightDecay,
+          Map<String, Double> learningRateScales) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
         this.state = parent.newSubManager();
-        for (NDArray p : parameters.values()) {
+        learningRateScales.keySet().stream().filter(n -> !parameters.containsKey(n)).findFirst().ifPresent(n -> {
+            throw new IllegalArgumentException("A learning-rate factor names the parameter '" + n + "', which the model does not have.");
+        });
+        for (Map.Entry<String, NDArray> named : parameters.entrySet()) {
+            NDArray p = named.getValue();
+            double factor = learningRateScales.getOrDefault(named.getKey(), 1.0);
+            if (!(factor >= 0) || !Double.isFinite(factor)) {
+                throw new IllegalArgumentException("The learning-rate factor of parameter '" + named.getKey() + "' must be a finite "
+                        + "number of at least 0, not " + factor + ".");
+            }
+            this.learningRateScales.add(factor);
             this.parameters.add(p);
             firstMoments.add(state.zeros(p.getShape(), p.getDataType(), p.getDevice()));
             secondMoments.add(state.zeros(p.getShape(), p.getDataType(), p.getDevice()));
@@ -90,14 +111,15 @@ final class AdamW implements AutoCloseable {
                 m.muli((float) beta1).addi(scaled.mul((float) (1 - beta1)));
                 v.muli((float) beta2).addi(scaled.square().muli((float) (1 - beta2)));
                 // θ ← θ − lr·λ·θ − lr·m̂ / (√v̂ + ε)
+                double rate = lr * learningRateScales.get(i);
                 if (decays.get(i) && weightDecay > 0) {
-                    p.muli((float) (1 - lr * weightDecay));
+                    p.muli((float) (1 - rate * weightDecay));
                 }
                 NDArray mHat = m.div((float) correction1);
                 mHat.attach(scratch);
                 NDArray vHat = v.div((float) correction2);
                 vHat.attach(scratch);
-                p.subi(mHat.divi(vHat.sqrt().addi((float) epsilon)).muli((float) lr));
+                p.subi(mHat.divi(vHat.sqrt().addi((float) epsilon)).muli((float) rate));
                 g.subi(g);
             }
             return norm;

@@ -56,7 +56,8 @@ final class Benchmark {
         double latent = 0;
         double answerMillis = Double.NaN;
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
-             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
+             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
+                experiment.method().service().learningRateScales(spec.method().options()))) {
             List<Example> shuffled = new ArrayList<>(data.train());
             for (int i = 0; i < options.warmup() + options.steps(); i++) {
                 stopIfInterrupted();

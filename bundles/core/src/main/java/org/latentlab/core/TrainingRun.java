@@ -227,7 +227,8 @@ final class TrainingRun implements Runnable {
     private void train(Backbone model, Vocabulary vocabulary, Curriculum curriculum, List<Example> train, long steps, Random order,
                        Progress progress) throws Exception {
         TrainingSpec training = spec.training();
-        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay())) {
+        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay(),
+                experiment.method().service().learningRateScales(spec.method().options()))) {
             LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), steps);
             long step = 0;
             for (CurriculumStage stage : curriculum.stages()) {
@@ -271,7 +272,8 @@ final class TrainingRun implements Runnable {
         long steps = GroupRelativePolicyOptimization.plannedSteps(grpo, train.size());
         Random sampling = new Random(spec.seed() + 1);
         Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary) : null;
-        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay())) {
+        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
+                experiment.method().service().learningRateScales(spec.method().options()))) {
             long step = 0;
             for (int epoch = 0; epoch < grpo.epochs(); epoch++) {
                 for (List<Example> batch : GroupRelativePolicyOptimization.groups(train, grpo, order)) {

@@ -2,8 +2,10 @@ package org.latentlab.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.engine.Engine;
@@ -36,6 +38,33 @@ class AdamWTest {
                 assertArrayEquals(new float[] {0.9f, 1.9f}, w.toFloatArray(), 1e-5f);
                 assertArrayEquals(new float[] {0f, 0f}, w.getGradient().toFloatArray(), 0f);
             }
+        }
+    }
+
+    /** HRPO trains its gates faster than the backbone: a parameter's factor multiplies its step, and a factor 0 freezes it. */
+    @Test
+    void aLearningRateFactorScalesOneParametersStep() {
+        try (NDManager m = engine.newBaseManager()) {
+            NDArray fast = m.create(new float[] {1f});
+            NDArray plain = m.create(new float[] {1f});
+            NDArray frozen = m.create(new float[] {1f});
+            for (NDArray p : List.of(fast, plain, frozen)) {
+                p.setRequiresGradient(true);
+            }
+            Map<String, NDArray> parameters = new java.util.LinkedHashMap<>();
+            parameters.put("fast", fast);
+            parameters.put("plain", plain);
+            parameters.put("frozen", frozen);
+            try (AdamW adam = new AdamW(parameters, m, 0.0, Map.of("fast", 10.0, "frozen", 0.0))) {
+                backward(() -> fast.add(plain).add(frozen).sum());
+                adam.step(0.01, 0);
+                assertArrayEquals(new float[] {0.9f}, fast.toFloatArray(), 1e-5f, "ten times the step of 0.01");
+                assertArrayEquals(new float[] {0.99f}, plain.toFloatArray(), 1e-5f);
+                assertArrayEquals(new float[] {1f}, frozen.toFloatArray(), 0f);
+            }
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                    () -> new AdamW(parameters, m, 0.0, Map.of("gate", 2.0)));
+            assertEquals("A learning-rate factor names the parameter 'gate', which the model does not have.", unknown.getMessage());
         }
     }
 

@@ -38,6 +38,14 @@ public interface ReasoningMethod {
     default void initialise(Backbone model, Vocabulary vocabulary, Map<String, Object> options) {
     }
 
+    /**
+     * Factors on the learning rate, by parameter name ({@link Backbone#parameters()}), for parameters this method trains
+     * faster or slower than the rest, as HRPO trains its gates; a parameter not named keeps factor 1. None by default.
+     */
+    default Map<String, Double> learningRateScales(Map<String, Object> options) {
+        return Map.of();
+    }
+
     /** The stages to train through for the given options and total number of epochs. */
     Curriculum curriculum(Map<String, Object> options, int epochs);
 

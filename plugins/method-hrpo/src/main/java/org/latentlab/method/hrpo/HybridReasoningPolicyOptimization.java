@@ -53,6 +53,15 @@ public final class HybridReasoningPolicyOptimization extends ExplicitReasoning {
         return HrpoOptions.NAMES;
     }
 
+    /** The gates and Λ learn at their own rates, as in the paper's code, so the hidden features can phase in. */
+    @Override
+    public Map<String, Double> learningRateScales(Map<String, Object> options) {
+        HrpoOptions checked = HrpoOptions.of(options);
+        return Map.of(HybridGate.RESET_WEIGHT, checked.gateLearningRate(), HybridGate.RESET_BIAS, checked.gateLearningRate(),
+                HybridGate.INPUT_WEIGHT, checked.gateLearningRate(), HybridGate.INPUT_BIAS, checked.gateLearningRate(),
+                HybridGate.LAMBDA, checked.lambdaLearningRate());
+    }
+
     /** Adds the gates W_r, W_i (with biases) and Λ to the backbone, Λ set from the option {@code gateInit}. */
     @Override
     public void initialise(Backbone model, Vocabulary vocabulary, Map<String, Object> options) {

@@ -140,7 +140,14 @@ class HrpoPolicyTest {
         IllegalArgumentException gate = assertThrows(IllegalArgumentException.class,
                 () -> method.curriculum(Map.of(HrpoOptions.GATE_INIT, 1.0), 1));
         assertTrue(gate.getMessage().contains("'gateInit' must be a number between 0 and 1"), gate.getMessage());
-        assertEquals(Map.of(HrpoOptions.TEMPERATURE, 0.5, HrpoOptions.GATE_INIT, 0.99), method.curriculum(Map.of(), 1).last().settings());
+        assertEquals(Map.of(HrpoOptions.TEMPERATURE, 0.5, HrpoOptions.GATE_INIT, 0.99, HrpoOptions.GATE_LEARNING_RATE, 20.0,
+                HrpoOptions.LAMBDA_LEARNING_RATE, 200.0), method.curriculum(Map.of(), 1).last().settings());
+        IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
+                () -> method.learningRateScales(Map.of(HrpoOptions.LAMBDA_LEARNING_RATE, -1)));
+        assertTrue(rate.getMessage().contains("'lambdaLearningRate' must be a finite number of at least 0"), rate.getMessage());
+        // the platform's optimizer trains the gates 20 times and Λ 200 times faster than the rest, as the paper's code does
+        assertEquals(Map.of("hrpo.gate_r.weight", 20.0, "hrpo.gate_r.bias", 20.0, "hrpo.gate_i.weight", 20.0, "hrpo.gate_i.bias", 20.0,
+                "hrpo.Lambda", 200.0), method.learningRateScales(Map.of()));
         try (Backbone model = Mnns.backbone(vocabulary, 8, 1, 1); NDManager m = model.manager().newSubManager()) {
             IllegalStateException missing = assertThrows(IllegalStateException.class, () -> method.solve(model,
                     new Batch(examples, vocabulary, m), method.curriculum(Map.of(), 1).last(), DECODING));
