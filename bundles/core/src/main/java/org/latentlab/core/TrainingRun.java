@@ -374,6 +374,10 @@ final class TrainingRun implements Runnable {
                         : ((TestTimeSearch) experiment.method().service()).search(model, batch, stage, decoding, searchScore(search));
                 List<Answer> answers = found == null ? experiment.method().service().solve(model, batch, stage, decoding)
                         : found.stream().map(TestTimeSearch.Found::answer).toList();
+                if (answers.size() != part.size()) {
+                    throw new IllegalStateException("The method '" + experiment.method().name() + "' gave " + answers.size()
+                            + " answers for " + part.size() + " examples; a method answers every example of the batch, in order.");
+                }
                 for (int i = 0; i < part.size(); i++) {
                     Example example = part.get(i);
                     Answer answer = answers.get(i);

@@ -116,30 +116,13 @@ public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
         int pad = vocabulary.id(Vocabulary.PAD);
         int eos = vocabulary.id(Vocabulary.EOS);
         List<List<Integer>> prompts = new ArrayList<>();
-        int width = 0;
         for (Example example : batch.examples()) {
             prompts.add(prompt(example, stage, vocabulary));
-            width = Math.max(width, prompts.get(prompts.size() - 1).size());
         }
-        int[] ids = new int[n * width];
-        int[] positions = new int[n * width];
-        int[] real = new int[n * width];
-        int[] next = new int[n];
-        for (int b = 0; b < n; b++) {
-            List<Integer> prompt = prompts.get(b);
-            int offset = width - prompt.size();
-            for (int t = 0; t < width; t++) {
-                boolean isReal = t >= offset;
-                ids[b * width + t] = isReal ? prompt.get(t - offset) : pad;
-                positions[b * width + t] = isReal ? t - offset : 0;
-                real[b * width + t] = isReal ? 1 : 0;
-            }
-            next[b] = prompt.size();
-        }
+        LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, pad);
+        int[] next = padded.lengths();
         try (KvCache cache = model.newCache()) {
-            Shape table = new Shape(n, width);
-            NDArray hidden = model.forward(model.embed(manager.create(ids, table)), manager.create(positions, table),
-                    manager.create(real, table), cache, Taps.HIDDEN).hidden();
+            NDArray hidden = padded.forward(model, cache, Taps.HIDDEN, manager).hidden();
             NDArray logits = model.lmHead(hidden.get(new NDIndex(":, -1, :")));   // [n, V]
             List<List<Integer>> tokens = new ArrayList<>();
             List<List<Float>> logs = new ArrayList<>();

@@ -25,6 +25,7 @@ import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.GreedyDecoder;
 import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.LeftPaddedPrompts;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.Rollouts;
@@ -281,30 +282,13 @@ public final class CompressedLatentReasoning implements ReasoningMethod, Policy 
         float scale = LatentHead.embeddingScale(model, manager);
 
         List<List<Integer>> prompts = new ArrayList<>();
-        int width = 0;
         for (Example example : batch.examples()) {
             prompts.add(prompt(example, options.compression(), vocabulary));
-            width = Math.max(width, prompts.get(prompts.size() - 1).size());
         }
-        int[] ids = new int[n * width];
-        int[] positions = new int[n * width];
-        int[] real = new int[n * width];
-        int[] next = new int[n];
-        for (int b = 0; b < n; b++) {
-            List<Integer> prompt = prompts.get(b);
-            int offset = width - prompt.size();
-            for (int t = 0; t < width; t++) {
-                boolean isReal = t >= offset;
-                ids[b * width + t] = isReal ? prompt.get(t - offset) : pad;
-                positions[b * width + t] = isReal ? t - offset : 0;
-                real[b * width + t] = isReal ? 1 : 0;
-            }
-            next[b] = prompt.size();
-        }
+        LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, pad);
+        int[] next = padded.lengths();
         KvCache cache = model.newCache();   // its arrays belong to the batch's manager
-        Shape table = new Shape(n, width);
-        NDArray hidden = model.forward(model.embed(manager.create(ids, table)), manager.create(positions, table),
-                manager.create(real, table), cache, Taps.HIDDEN).hidden().get(new NDIndex(":, -1, :"));   // [n, d]
+        NDArray hidden = padded.forward(model, cache, Taps.HIDDEN, manager).hidden().get(new NDIndex(":, -1, :"));   // [n, d]
 
         List<List<int[]>> steps = new ArrayList<>();   // per rollout: {kind, token}
         List<List<Double>> logProbabilities = new ArrayList<>();

@@ -26,6 +26,7 @@ import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.GreedyDecoder;
 import org.latentlab.api.method.LatentTrace;
+import org.latentlab.api.method.LeftPaddedPrompts;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.Rollouts;
@@ -242,33 +243,16 @@ public final class ContinuousChainOfThought implements ReasoningMethod, Policy {
 
         int[] steps = new int[n];
         List<List<Integer>> prompts = new ArrayList<>();
-        int width = 0;
         for (int b = 0; b < n; b++) {
             Example example = batch.examples().get(b);
             steps[b] = SoftTargets.continuousSteps(example);
             prompts.add(TokenLayout.prompt(example, vocabulary));
-            width = Math.max(width, prompts.get(b).size());
         }
-        int[] ids = new int[n * width];
-        int[] positions = new int[n * width];
-        int[] real = new int[n * width];
-        int[] next = new int[n];   // each row's next position
-        for (int b = 0; b < n; b++) {
-            List<Integer> prompt = prompts.get(b);
-            int offset = width - prompt.size();
-            for (int t = 0; t < width; t++) {
-                boolean isReal = t >= offset;
-                ids[b * width + t] = isReal ? prompt.get(t - offset) : pad;
-                positions[b * width + t] = isReal ? t - offset : 0;
-                real[b * width + t] = isReal ? 1 : 0;
-            }
-            next[b] = prompt.size();
-        }
+        LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, pad);
+        int[] next = padded.lengths();   // each row's next position
         NDArray embeddings = embeddingMatrix(model, manager);
         KvCache cache = model.newCache();
-        Shape table = new Shape(n, width);
-        NDArray hidden = model.forward(model.embed(manager.create(ids, table)), manager.create(positions, table),
-                manager.create(real, table), cache, Taps.HIDDEN).hidden();
+        NDArray hidden = padded.forward(model, cache, Taps.HIDDEN, manager).hidden();
         NDArray logits = model.lmHead(hidden.get(new NDIndex(":, -1, :")));   // [n, V]
 
         List<List<int[]>> actions = new ArrayList<>();

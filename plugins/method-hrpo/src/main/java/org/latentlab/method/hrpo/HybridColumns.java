@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
+import org.latentlab.api.method.LeftPaddedPrompts;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.model.KvCache;
 import org.latentlab.api.model.Taps;
@@ -39,25 +40,9 @@ final class HybridColumns implements AutoCloseable {
 
     /** Runs the left-padded prompts; returns the logits {@code [n, V]} of each prompt's last position. */
     NDArray prompts(List<List<Integer>> prompts) {
-        int n = prompts.size();
-        int width = prompts.stream().mapToInt(List::size).max().orElse(1);
-        int[] ids = new int[n * width];
-        int[] positions = new int[n * width];
-        int[] real = new int[n * width];
-        next = new int[n];
-        for (int b = 0; b < n; b++) {
-            List<Integer> prompt = prompts.get(b);
-            int offset = width - prompt.size();
-            for (int t = 0; t < width; t++) {
-                boolean isReal = t >= offset;
-                ids[b * width + t] = isReal ? prompt.get(t - offset) : pad;
-                positions[b * width + t] = isReal ? t - offset : 0;
-                real[b * width + t] = isReal ? 1 : 0;
-            }
-            next[b] = prompt.size();
-        }
-        Shape table = new Shape(n, width);
-        return pass(model.embed(manager.create(ids, table)), manager.create(positions, table), manager.create(real, table));
+        LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, pad);
+        next = padded.lengths();
+        return lastLogits(padded.forward(model, cache, Taps.HIDDEN, manager).hidden());
     }
 
     /**
@@ -93,7 +78,11 @@ final class HybridColumns implements AutoCloseable {
     }
 
     private NDArray pass(NDArray inputs, NDArray positions, NDArray real) {
-        NDArray hidden = model.forward(inputs, positions, real, cache, Taps.HIDDEN).hidden();
+        return lastLogits(model.forward(inputs, positions, real, cache, Taps.HIDDEN).hidden());
+    }
+
+    /** The logits {@code [n, V]} at the last column of final hidden states {@code [n, T, d]}. */
+    private NDArray lastLogits(NDArray hidden) {
         return model.lmHead(hidden.get(new NDIndex(":, -1, :")));
     }
 
