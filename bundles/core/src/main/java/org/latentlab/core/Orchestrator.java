@@ -284,6 +284,11 @@ public final class Orchestrator implements ExperimentService {
         }
         ComponentRef<Reward> reward = catalog.resolve(ComponentKind.REWARD, named.name());
         checkOptions("reward", reward.name(), named, reward.service().options());
+        try {
+            reward.service().checkOptions(named.options());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
+        }
         return new Experiment.Configured<>(reward, named);
     }
 
@@ -317,6 +322,11 @@ public final class Orchestrator implements ExperimentService {
         }
         ComponentRef<Reward> reward = catalog.resolve(ComponentKind.REWARD, grpo.reward().name());
         checkOptions("reward", reward.name(), grpo.reward(), reward.service().options());
+        try {
+            reward.service().checkOptions(grpo.reward().options());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage(), e);
+        }
         return new Experiment.Configured<>(reward, grpo.reward());
     }
 

@@ -451,6 +451,11 @@ class OrchestratorTest {
                 , "grpo": {"clip": 1.5}
                 """)));
         assertEquals("grpo.clip must lie between 0 and 1 (exclusive), not 1.5.", clip.getMessage());
+        SpecException badValue = assertThrows(SpecException.class, () -> orchestrator.validate(spec("cot", 16, 1, """
+                , "grpo": {"groupSize": 4, "reward": {"name": "exact-answer", "options": {"perLatent": "yes"}}}
+                """)));
+        assertEquals("The exact-answer reward's option 'perLatent' must be true or false, not yes.", badValue.getMessage(),
+                "a bad reward option is refused when the spec is submitted, not at the first scored rollout");
     }
 
     @Test

@@ -20,6 +20,14 @@ public interface Reward {
         return Set.of();
     }
 
+    /**
+     * Checks the values of the spec's options before anything trains, so a bad value is refused when the spec is
+     * submitted instead of when the first answer is scored: throws {@link IllegalArgumentException} with one sentence
+     * naming the option. Accepts anything by default.
+     */
+    default void checkOptions(Map<String, Object> options) {
+    }
+
     /** The reward of {@code answer} to {@code example}: a finite number, larger is better. */
     double score(Example example, Answer answer, Map<String, Object> options);
 }

@@ -1,6 +1,6 @@
 /** Rewards: how the policy-gradient trainers score an answer. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.latentlab.api.reward;
 
 import org.osgi.annotation.bundle.Export;

@@ -32,6 +32,11 @@ public final class ExactAnswerReward implements Reward {
     }
 
     @Override
+    public void checkOptions(Map<String, Object> options) {
+        perLatent(options);
+    }
+
+    @Override
     public double score(Example example, Answer answer, Map<String, Object> options) {
         boolean perLatent = perLatent(options);
         double accuracy = answer.answer().equals(Vocabulary.words(example.answer())) ? 1.0 : 0.0;

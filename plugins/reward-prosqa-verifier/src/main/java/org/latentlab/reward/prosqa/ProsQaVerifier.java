@@ -52,6 +52,11 @@ public final class ProsQaVerifier implements Reward {
     }
 
     @Override
+    public void checkOptions(Map<String, Object> options) {
+        partialCredit(options);
+    }
+
+    @Override
     public double score(Example example, Answer answer, Map<String, Object> options) {
         boolean partialCredit = partialCredit(options);
         ProsQaQuestion question = ProsQaQuestion.of(example);
