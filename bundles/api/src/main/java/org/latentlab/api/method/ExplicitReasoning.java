@@ -163,28 +163,7 @@ public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
                         manager.create(isReal, one), cache, Taps.HIDDEN).hidden();
                 logits = model.lmHead(hidden.get(new NDIndex(":, -1, :")));
             }
-            int longest = tokens.stream().mapToInt(List::size).max().orElse(0);
-            int[] actions = new int[n * longest];
-            float[] logProbabilities = new float[n * longest];
-            float[] mask = new float[n * longest];
-            java.util.Arrays.fill(actions, -1);
-            List<Answer> answers = new ArrayList<>();
-            for (int b = 0; b < n; b++) {
-                List<Integer> row = tokens.get(b);
-                List<String> generated = new ArrayList<>();
-                for (int j = 0; j < row.size(); j++) {
-                    actions[b * longest + j] = row.get(j);
-                    logProbabilities[b * longest + j] = logs.get(b).get(j);
-                    mask[b * longest + j] = 1f;
-                    if (row.get(j) != eos) {
-                        generated.add(vocabulary.token(row.get(j)));
-                    }
-                }
-                answers.add(TokenLayout.answer(generated, 0));
-            }
-            Shape shape = new Shape(n, longest);
-            return new Rollouts(answers, Map.of(TOKENS, manager.create(actions, shape)), manager.create(logProbabilities, shape),
-                    manager.create(mask, shape));
+            return tokenRollouts(tokens, logs, vocabulary, manager);
         }
     }
 
@@ -193,12 +172,8 @@ public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
     public NDArray logProbabilities(Backbone model, Batch batch, Rollouts rollouts, CurriculumStage stage) {
         NDManager manager = batch.manager();
         Vocabulary vocabulary = batch.vocabulary();
-        NDArray tokenArray = rollouts.actions().get(TOKENS);
         int n = batch.size();
-        if (tokenArray == null || tokenArray.getShape().dimension() != 2 || tokenArray.getShape().get(0) != n) {
-            throw new IllegalArgumentException("A token policy scores only rollouts it sampled itself for the same " + n
-                    + " examples, with the action '" + TOKENS + "'.");
-        }
+        NDArray tokenArray = sampledTokens(rollouts, n);
         int longest = Math.toIntExact(tokenArray.getShape().get(1));
         int[] tokens = tokenArray.toType(DataType.INT32, false).toIntArray();
         List<List<Integer>> sequences = new ArrayList<>();
@@ -233,5 +208,52 @@ public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
         int size = Math.toIntExact(log.getShape().get(2));
         NDArray atColumns = log.gather(manager.create(columns, new Shape(n, longest, 1)).broadcast(new Shape(n, longest, size)), 1);
         return atColumns.gather(manager.create(targets, new Shape(n, longest, 1)), 2).squeeze(2);
+    }
+
+    /**
+     * Token rollouts as {@link #sample} lays them out: per rollout its sampled token ids ({@code <eos>} included where it
+     * came) and their log-probabilities, as {@link #TOKENS} {@code [n, L]} (-1 past the end), log-probabilities and mask,
+     * with each rollout's answer split from its tokens.
+     */
+    protected static Rollouts tokenRollouts(List<List<Integer>> tokens, List<List<Float>> logProbabilities, Vocabulary vocabulary,
+                                            NDManager manager) {
+        int n = tokens.size();
+        int eos = vocabulary.id(Vocabulary.EOS);
+        int longest = tokens.stream().mapToInt(List::size).max().orElse(0);
+        int[] actions = new int[n * longest];
+        float[] logs = new float[n * longest];
+        float[] mask = new float[n * longest];
+        java.util.Arrays.fill(actions, -1);
+        List<Answer> answers = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            List<Integer> row = tokens.get(b);
+            List<String> generated = new ArrayList<>();
+            for (int j = 0; j < row.size(); j++) {
+                actions[b * longest + j] = row.get(j);
+                logs[b * longest + j] = logProbabilities.get(b).get(j);
+                mask[b * longest + j] = 1f;
+                if (row.get(j) != eos) {
+                    generated.add(vocabulary.token(row.get(j)));
+                }
+            }
+            answers.add(TokenLayout.answer(generated, 0));
+        }
+        Shape shape = new Shape(n, longest);
+        return new Rollouts(answers, Map.of(TOKENS, manager.create(actions, shape)), manager.create(logs, shape),
+                manager.create(mask, shape));
+    }
+
+    /**
+     * The {@link #TOKENS} action {@code [n, L]} of rollouts this method sampled for {@code n} examples.
+     *
+     * @throws IllegalArgumentException when the rollouts carry no such action for {@code n} examples
+     */
+    protected static NDArray sampledTokens(Rollouts rollouts, int n) {
+        NDArray tokens = rollouts.actions().get(TOKENS);
+        if (tokens == null || tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != n) {
+            throw new IllegalArgumentException("A token policy scores only rollouts it sampled itself for the same " + n
+                    + " examples, with the action '" + TOKENS + "'.");
+        }
+        return tokens;
     }
 }

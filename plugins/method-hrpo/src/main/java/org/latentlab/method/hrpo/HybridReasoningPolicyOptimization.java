@@ -1,7 +1,6 @@
 package org.latentlab.method.hrpo;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -101,25 +100,7 @@ public final class HybridReasoningPolicyOptimization extends ExplicitReasoning {
             generated = generate(model, batch, stage, decoding, scratch,
                     (log, offset, size) -> TokenSampling.draw(log, offset, size, random));
         }
-        int n = batch.size();
-        int longest = generated.tokens().stream().mapToInt(List::size).max().orElse(0);
-        int[] actions = new int[n * longest];
-        float[] logProbabilities = new float[n * longest];
-        float[] mask = new float[n * longest];
-        Arrays.fill(actions, -1);
-        List<Answer> answers = new ArrayList<>();
-        for (int b = 0; b < n; b++) {
-            List<Integer> row = generated.tokens().get(b);
-            for (int j = 0; j < row.size(); j++) {
-                actions[b * longest + j] = row.get(j);
-                logProbabilities[b * longest + j] = generated.logProbabilities().get(b).get(j);
-                mask[b * longest + j] = 1f;
-            }
-            answers.add(answer(row, batch.vocabulary()));
-        }
-        Shape shape = new Shape(n, longest);
-        return new Rollouts(answers, Map.of(TOKENS, manager.create(actions, shape)), manager.create(logProbabilities, shape),
-                manager.create(mask, shape));
+        return tokenRollouts(generated.tokens(), generated.logProbabilities(), batch.vocabulary(), manager);
     }
 
     /**
@@ -131,12 +112,8 @@ public final class HybridReasoningPolicyOptimization extends ExplicitReasoning {
     public NDArray logProbabilities(Backbone model, Batch batch, Rollouts rollouts, CurriculumStage stage) {
         NDManager manager = batch.manager();
         Vocabulary vocabulary = batch.vocabulary();
-        NDArray tokenArray = rollouts.actions().get(TOKENS);
         int n = batch.size();
-        if (tokenArray == null || tokenArray.getShape().dimension() != 2 || tokenArray.getShape().get(0) != n) {
-            throw new IllegalArgumentException("The hrpo method scores only rollouts it sampled itself for the same " + n
-                    + " examples, with the action '" + TOKENS + "'.");
-        }
+        NDArray tokenArray = sampledTokens(rollouts, n);
         int longest = Math.toIntExact(tokenArray.getShape().get(1));
         int[] tokens = tokenArray.toType(DataType.INT32, false).toIntArray();
         int answerId = vocabulary.id(Vocabulary.ANSWER);

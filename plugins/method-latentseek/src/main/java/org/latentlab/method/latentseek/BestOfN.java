@@ -1,7 +1,6 @@
 package org.latentlab.method.latentseek;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -9,7 +8,6 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDManager;
 
-import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.method.Answer;
@@ -17,9 +15,7 @@ import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
-import org.latentlab.api.method.ExplicitReasoning;
 import org.latentlab.api.method.ReasoningMethod;
-import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.model.Backbone;
 
 import org.osgi.service.component.annotations.Component;
@@ -32,22 +28,10 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = ReasoningMethod.class)
 @ComponentName(BestOfN.NAME)
-public final class BestOfN extends ExplicitReasoning implements TestTimeSearch {
+public final class BestOfN extends SearchingChainOfThought {
 
     /** The name a spec gives this method. */
     static final String NAME = "best-of-n";
-
-    @Override
-    protected List<String> reasoning(Example example) {
-        return example.steps();
-    }
-
-    @Override
-    public Set<Capability> provides() {
-        Set<Capability> provides = new HashSet<>(super.provides());
-        provides.add(Capability.TEST_TIME_SEARCH);
-        return Set.copyOf(provides);
-    }
 
     @Override
     public Set<String> options() {

@@ -1,7 +1,6 @@
 package org.latentlab.method.latentseek;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
@@ -20,9 +18,7 @@ import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
-import org.latentlab.api.method.ExplicitReasoning;
 import org.latentlab.api.method.ReasoningMethod;
-import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.TokenLayout;
 import org.latentlab.api.model.Backbone;
 
@@ -46,22 +42,10 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = ReasoningMethod.class)
 @ComponentName(LatentSeek.NAME)
-public final class LatentSeek extends ExplicitReasoning implements TestTimeSearch {
+public final class LatentSeek extends SearchingChainOfThought {
 
     /** The name a spec gives this method. */
     static final String NAME = "latentseek";
-
-    @Override
-    protected List<String> reasoning(Example example) {
-        return example.steps();
-    }
-
-    @Override
-    public Set<Capability> provides() {
-        Set<Capability> provides = new HashSet<>(super.provides());
-        provides.add(Capability.TEST_TIME_SEARCH);
-        return Set.copyOf(provides);
-    }
 
     @Override
     public Set<String> options() {
