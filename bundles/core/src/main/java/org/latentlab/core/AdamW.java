@@ -1,5 +1,17 @@
 package org.latentlab.core;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +25,7 @@ import ai.djl.ndarray.NDManager;
  * gradients are zeroed, so the next backward pass starts from nothing.
  */
 final class AdamW implements AutoCloseable {
+    private static final String MAGIC = "latentlab-adamw-1";
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -124,6 +137,74 @@ final class AdamW implements AutoCloseable {
             }
             return norm;
         }
+    }
+
+    /** Writes the step count and both moments of every parameter, in the model's order, and forces them to disk. */
+    void save(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
+            out.writeUTF(MAGIC);
+            out.writeLong(t);
+            out.writeInt(parameters.size());
+            for (int i = 0; i < parameters.size(); i++) {
+                writeFloats(out, firstMoments.get(i).toFloatArray());
+                writeFloats(out, secondMoments.get(i).toFloatArray());
+            }
+            out.flush();
+            channel.force(true);
+        }
+    }
+
+    /** Restores what {@link #save} wrote, after checking that it was written for parameters of the same sizes. */
+    void load(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (!MAGIC.equals(in.readUTF())) {
+                throw new IOException("The file " + file + " is not an AdamW state.");
+            }
+            long steps = in.readLong();
+            int n = in.readInt();
+            if (n != parameters.size()) {
+                throw new IOException("The AdamW state " + file + " holds " + n + " parameters; the model has " + parameters.size() + ".");
+            }
+            List<float[]> moments = new ArrayList<>(2 * n);
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < 2; k++) {
+                    float[] values = readFloats(in);
+                    if (values.length != parameters.get(i).size()) {
+                        throw new IOException("The AdamW state " + file + " has " + values.length + " values for parameter " + i
+                                + ", which has " + parameters.get(i).size() + ".");
+                    }
+                    moments.add(values);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                firstMoments.get(i).set(moments.get(2 * i));
+                secondMoments.get(i).set(moments.get(2 * i + 1));
+            }
+            t = steps;
+        } catch (java.io.EOFException e) {
+            throw new IOException("The AdamW state " + file + " is cut short.", e);
+        }
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        out.writeInt(values.length);
+        out.write(bytes.array());
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("A negative length in an AdamW state.");
+        }
+        byte[] raw = new byte[Math.multiplyExact(length, Float.BYTES)];
+        in.readFully(raw);
+        float[] values = new float[length];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.experiment.BenchmarkOptions;
 import org.latentlab.api.experiment.BenchmarkResult;
 import org.latentlab.api.experiment.ExperimentSpec;
+import org.latentlab.api.experiment.SoakResult;
 import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.method.Answer;
 import org.latentlab.api.method.Batch;
@@ -96,6 +97,57 @@ final class Benchmark {
         String method = experiment.method().name() + (shown.isEmpty() ? "" : " " + shown);
         return new BenchmarkResult(spec.name() == null ? experiment.method().name() : spec.name(), method, stage.name(), batchSize,
                 millis, (double) positions / options.steps(), answerMillis, generated, latent, device.toString(), threads());
+    }
+
+    /**
+     * Trains for {@code steps} steps as {@link #run} does (at the last curriculum stage, with the spec's learning rate),
+     * and every {@code every} steps collects the garbage and samples the heap in use and the process's resident memory.
+     */
+    static SoakResult soak(ComputeEngine engine, Experiment experiment, int steps, int every) throws Exception {
+        ExperimentSpec spec = experiment.spec();
+        Dataset data = experiment.dataset().service().load(spec.dataset(), spec.seed());
+        if (data.train().isEmpty()) {
+            throw new SpecException("The dataset '" + experiment.dataset().name() + "' produced no training examples to train with.");
+        }
+        Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
+        Device device = engine.device(spec.device());
+        CurriculumStage stage = experiment.method().service().curriculum(spec.method().options(), spec.training().epochs()).last();
+        Random order = new Random(spec.seed());
+        List<SoakResult.Sample> samples = new ArrayList<>();
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
+             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
+                experiment.method().service().learningRateScales(spec.method().options()))) {
+            List<Example> shuffled = new ArrayList<>(data.train());
+            long since = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                stopIfInterrupted();
+                TrainingStep.run(engine, experiment, model, batch(shuffled, i, spec.training().batchSize(), order), vocabulary, stage);
+                optimizer.step(spec.training().learningRate(), spec.training().gradientClip());
+                if ((i + 1) % every == 0 || i + 1 == steps) {
+                    double stepMillis = (System.nanoTime() - since) / 1e6 / ((i % every) + 1);
+                    System.gc();
+                    samples.add(new SoakResult.Sample(i + 1, memory.getHeapMemoryUsage().getUsed(), residentBytes(), stepMillis));
+                    since = System.nanoTime();
+                }
+            }
+        }
+        return new SoakResult(spec.name() == null ? experiment.method().name() : spec.name(), experiment.method().name(), steps, samples);
+    }
+
+    /** The process's resident set size from /proc/self/status, or -1 where there is no such file. */
+    static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or not readable
+        }
+        return -1;
     }
 
     /** The i-th batch of a shuffled pass over the examples, reshuffled when a pass runs out. */

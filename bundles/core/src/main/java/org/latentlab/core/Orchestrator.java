@@ -30,6 +30,7 @@ import org.latentlab.api.experiment.GrpoSpec;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.SoakResult;
 import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.TestTimeSearch;
@@ -64,6 +65,12 @@ public final class Orchestrator implements ExperimentService {
     private final ComponentCatalog catalog = new ComponentCatalog();
     private final SpecReader reader = new SpecReader();
     private final Map<String, TrainingRun> active = new ConcurrentHashMap<>();
+    /** The runs waiting for the trainer, the next first; mirrored in the store's queue.json. */
+    private final List<String> queue = new ArrayList<>();
+    /** Runs waiting for a part to come back into the registry. */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Runs that ended while the store could not record it: their last status lives here. */
+    private final Map<String, RunStatus> unrecorded = new ConcurrentHashMap<>();
     private volatile ComputeEngine engine;
     private volatile RunStore store;
     private volatile ExecutorService trainer;
@@ -95,13 +102,56 @@ public final class Orchestrator implements ExperimentService {
     /** Opens the run store at {@code runs} and starts the trainer thread. */
     void start(ComputeEngine computeEngine, Path runs) {
         this.engine = computeEngine;
-        this.store = new RunStore(runs);
-        store.markInterrupted();
         this.trainer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "latentlab-trainer");
             t.setDaemon(true);
             return t;
         });
+        this.store = new RunStore(runs);
+        recover();
+        resumeWaiting();
+    }
+
+    /**
+     * After a start: a run recorded as running did not finish and is marked interrupted (latent:resume continues it); the
+     * queued runs are queued again in their order; the waiting ones continue as soon as their parts are registered.
+     */
+    private void recover() {
+        List<RunStatus> recorded = store.list();
+        Map<String, RunStatus> queued = new java.util.LinkedHashMap<>();
+        for (String id : store.queue()) {
+            recorded.stream().filter(s -> s.id().equals(id) && s.state() == RunState.QUEUED).findFirst().ifPresent(s -> queued.put(id, s));
+        }
+        for (RunStatus s : recorded) {
+            switch (s.state()) {
+                case RUNNING -> {
+                    long at = latestCheckpointStep(s.id());
+                    store.writeStatus(s.with(RunState.INTERRUPTED, "the platform stopped while this run was training at step " + s.step()
+                            + "; latent:resume " + s.id() + " continues it from " + (at < 0 ? "the start" : "its checkpoint at step " + at)));
+                }
+                case QUEUED -> queued.putIfAbsent(s.id(), s);
+                case WAITING -> waiting.add(s.id());
+                default -> { }
+            }
+        }
+        for (RunStatus s : queued.values()) {
+            try {
+                requeue(s);
+            } catch (RuntimeException e) {
+                // its parts are not registered yet: it waits for them
+                store.writeStatus(s.with(RunState.WAITING, "waiting for its parts after a restart: " + e.getMessage()));
+                waiting.add(s.id());
+            }
+        }
+        persistQueue();
+    }
+
+    private long latestCheckpointStep(String id) {
+        try {
+            return new Checkpoints(store, id).latest().map(c -> c.state().step()).orElse(-1L);
+        } catch (RuntimeException damaged) {
+            return -1;
+        }
     }
 
     @Deactivate
@@ -122,6 +172,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindMethod(ReasoningMethod service, ServiceReference<ReasoningMethod> ref) {
         catalog.add(reference(ComponentKind.METHOD, service, ref));
+        resumeWaiting();
     }
 
     void unbindMethod(ReasoningMethod service) {
@@ -131,6 +182,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindLoss(SupervisionLoss service, ServiceReference<SupervisionLoss> ref) {
         catalog.add(reference(ComponentKind.LOSS, service, ref));
+        resumeWaiting();
     }
 
     void unbindLoss(SupervisionLoss service) {
@@ -140,6 +192,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindDataset(DatasetAdapter service, ServiceReference<DatasetAdapter> ref) {
         catalog.add(reference(ComponentKind.DATASET, service, ref));
+        resumeWaiting();
     }
 
     void unbindDataset(DatasetAdapter service) {
@@ -149,6 +202,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindProbe(Probe service, ServiceReference<Probe> ref) {
         catalog.add(reference(ComponentKind.PROBE, service, ref));
+        resumeWaiting();
     }
 
     void unbindProbe(Probe service) {
@@ -158,6 +212,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindReward(Reward service, ServiceReference<Reward> ref) {
         catalog.add(reference(ComponentKind.REWARD, service, ref));
+        resumeWaiting();
     }
 
     void unbindReward(Reward service) {
@@ -167,6 +222,7 @@ public final class Orchestrator implements ExperimentService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindBackbone(BackboneFactory service, ServiceReference<BackboneFactory> ref) {
         catalog.add(reference(ComponentKind.BACKBONE, service, ref));
+        resumeWaiting();
     }
 
     void unbindBackbone(BackboneFactory service) {
@@ -183,6 +239,12 @@ public final class Orchestrator implements ExperimentService {
     /** Registers a part directly, for use outside a framework. */
     <T> void register(ComponentKind kind, String name, T service, String version) {
         catalog.add(new ComponentRef<>(kind, name, service, service.getClass().getPackageName(), Version.parseVersion(version), 0));
+        resumeWaiting();
+    }
+
+    /** Withdraws a part registered directly, as an unbind does. */
+    void unregister(ComponentKind kind, Object service) {
+        catalog.remove(kind, service);
     }
 
     // ---- the service ----
@@ -401,7 +463,23 @@ public final class Orchestrator implements ExperimentService {
     @Override
     public BenchmarkResult benchmark(ExperimentSpec spec, BenchmarkOptions options) throws InterruptedException {
         Experiment experiment = resolve(spec);
-        java.util.concurrent.Future<BenchmarkResult> result = trainer.submit(() -> Benchmark.run(engine, experiment, options));
+        return onTrainer(() -> Benchmark.run(engine, experiment, options), "benchmark", spec, experiment);
+    }
+
+    /** Runs on the trainer thread, after the runs already queued, like a benchmark. */
+    @Override
+    public SoakResult soak(ExperimentSpec spec, int steps, int sampleEvery) throws InterruptedException {
+        if (steps < 1 || sampleEvery < 1) {
+            throw new IllegalArgumentException("A soak needs at least 1 step and a sample every 1 or more steps, not " + steps
+                    + " steps sampled every " + sampleEvery + ".");
+        }
+        Experiment experiment = resolve(spec);
+        return onTrainer(() -> Benchmark.soak(engine, experiment, steps, sampleEvery), "soak", spec, experiment);
+    }
+
+    private <T> T onTrainer(java.util.concurrent.Callable<T> work, String what, ExperimentSpec spec, Experiment experiment)
+            throws InterruptedException {
+        java.util.concurrent.Future<T> result = trainer.submit(work);
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -415,7 +493,7 @@ public final class Orchestrator implements ExperimentService {
             if (cause instanceof IllegalArgumentException) {
                 throw new SpecException(cause.getMessage(), cause);
             }
-            throw new IllegalStateException("The benchmark of '" + (spec.name() == null ? experiment.method().name() : spec.name())
+            throw new IllegalStateException("The " + what + " of '" + (spec.name() == null ? experiment.method().name() : spec.name())
                     + "' failed: " + cause, cause);
         }
     }
@@ -423,17 +501,138 @@ public final class Orchestrator implements ExperimentService {
     @Override
     public String submit(ExperimentSpec spec) {
         Experiment experiment = resolve(spec);
-        String id = store.newRun(spec.name() == null ? experiment.method().name() : spec.name());
-        TrainingRun run = new TrainingRun(id, experiment, store, engine, catalog, active::remove);
-        active.put(id, run);
-        trainer.execute(run);
+        String id;
+        TrainingRun run;
+        try {
+            id = store.newRun(spec.name() == null ? experiment.method().name() : spec.name());
+            run = new TrainingRun(id, experiment, store, engine, catalog, this::finished);
+        } catch (RunStore.Unwritable e) {
+            throw new IllegalStateException("The run store at " + store.root() + " cannot take a new run (" + rootMessage(e)
+                    + "); free space or fix its permissions, then submit again.", e);
+        }
+        enqueue(run);
         return id;
+    }
+
+    /** Puts a run at the end of the queue; the trainer takes runs one at a time, in order. */
+    private void enqueue(TrainingRun run) {
+        active.put(run.id(), run);
+        synchronized (queue) {
+            queue.add(run.id());
+        }
+        persistQueue();
+        trainer.execute(() -> {
+            synchronized (queue) {
+                queue.remove(run.id());
+            }
+            persistQueue();
+            run.run();
+        });
+    }
+
+    private void persistQueue() {
+        List<String> ids;
+        synchronized (queue) {
+            ids = List.copyOf(queue);
+        }
+        try {
+            store.writeQueue(ids);
+        } catch (java.io.UncheckedIOException e) {
+            // the statuses still say which runs are queued; a restart queues them again in the order they were made
+        }
+    }
+
+    /** When a run ends: a run that waits for a part continues at once if the part is already back. */
+    private void finished(TrainingRun run) {
+        active.remove(run.id());
+        if (!run.recorded()) {
+            unrecorded.put(run.id(), run.status());
+        } else {
+            unrecorded.remove(run.id());
+        }
+        if (run.status().state() == RunState.WAITING) {
+            waiting.add(run.id());
+            resumeWaiting();
+        }
+    }
+
+    /** Queues again each waiting run whose parts are all registered now. */
+    private synchronized void resumeWaiting() {
+        if (store == null) {
+            return;
+        }
+        for (String id : List.copyOf(waiting)) {
+            if (active.containsKey(id)) {
+                continue;
+            }
+            try {
+                store.status(id).filter(s -> s.state() == RunState.WAITING).ifPresentOrElse(this::requeue, () -> waiting.remove(id));
+                waiting.remove(id);
+            } catch (SpecException stillMissing) {
+                // it keeps waiting
+            } catch (RuntimeException e) {
+                waiting.remove(id);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void resume(String id) {
+        if (active.containsKey(id)) {
+            throw new IllegalArgumentException("The run '" + id + "' is already " + active.get(id).status().state().name().toLowerCase()
+                    + "; there is nothing to resume.");
+        }
+        RunStatus s = status(id).orElseThrow(() -> new IllegalArgumentException("There is no run '" + id + "'; list runs with latent:runs."));
+        if (s.state() == RunState.COMPLETED) {
+            throw new IllegalArgumentException("The run '" + id + "' has completed; there is nothing to resume.");
+        }
+        if (s.state() == RunState.DIVERGED) {
+            throw new IllegalArgumentException("The run '" + id + "' diverged, and would again from its checkpoint; submit its spec"
+                    + " again with a lower learning rate or more warm-up steps.");
+        }
+        requeue(s);
+        waiting.remove(id);
+    }
+
+    /** Queues a recorded run again from its newest checkpoint, after resolving its recorded spec against the registry. */
+    private void requeue(RunStatus s) {
+        Path folder = store.folder(s.id()).orElseThrow(() -> new IllegalArgumentException("There is no run '" + s.id() + "'."));
+        ExperimentSpec spec;
+        try {
+            spec = reader.read(Files.readString(folder.resolve(RunStore.SPEC)), folder);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("The spec of run '" + s.id() + "' cannot be read (" + e.getMessage() + ").", e);
+        }
+        Experiment experiment = resolve(spec);
+        Optional<Checkpoints.Saved> from;
+        try {
+            from = new Checkpoints(store, s.id()).latest();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("The checkpoint of run '" + s.id() + "' cannot be read (" + rootMessage(e)
+                    + "); its records are left as they are.", e);
+        }
+        enqueue(new TrainingRun(s, experiment, store, engine, catalog, this::finished, from.orElse(null)));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    @Override
+    public List<String> queue() {
+        synchronized (queue) {
+            return List.copyOf(queue);
+        }
     }
 
     @Override
     public List<RunStatus> runs() {
         List<RunStatus> all = new ArrayList<>(store.list());
-        all.replaceAll(s -> active.containsKey(s.id()) ? active.get(s.id()).status() : s);
+        all.replaceAll(s -> active.containsKey(s.id()) ? active.get(s.id()).status() : unrecorded.getOrDefault(s.id(), s));
         all.sort(Comparator.comparing(RunStatus::created, Comparator.nullsFirst(Comparator.naturalOrder())));
         return all;
     }
@@ -441,7 +640,11 @@ public final class Orchestrator implements ExperimentService {
     @Override
     public Optional<RunStatus> status(String id) {
         TrainingRun run = active.get(id);
-        return run != null ? Optional.of(run.status()) : store.status(id);
+        if (run != null) {
+            return Optional.of(run.status());
+        }
+        RunStatus lost = unrecorded.get(id);
+        return lost != null ? Optional.of(lost) : store.status(id);
     }
 
     @Override
@@ -456,6 +659,12 @@ public final class Orchestrator implements ExperimentService {
             return false;
         }
         run.cancel();
+        synchronized (queue) {
+            if (queue.remove(id)) {
+                active.remove(id);
+            }
+        }
+        persistQueue();
         return true;
     }
 

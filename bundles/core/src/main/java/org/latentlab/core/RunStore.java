@@ -38,9 +38,19 @@ final class RunStore {
     static final String RESULT = "result.json";
     static final String VOCABULARY = "vocabulary.json";
     static final String CHECKPOINTS = "checkpoints";
+    static final String QUEUE = "queue.json";
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /** A record that could not be written: the store is full, read-only or gone. */
+    static final class Unwritable extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        Unwritable(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
 
     private final Path root;
     private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -69,7 +79,7 @@ final class RunStore {
         try {
             Files.createDirectories(root.resolve(id).resolve(CHECKPOINTS));
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the folder of run " + id + " under " + root + ".", e);
+            throw new Unwritable("Could not create the folder of run " + id + " under " + root + " (" + e.getMessage() + ").", e);
         }
         return id;
     }
@@ -94,10 +104,20 @@ final class RunStore {
     /** Writes a value as JSON atomically: temporary file in the same folder, fsync, rename over the target. */
     void write(Path file, Object value) {
         try {
-            byte[] bytes = json.writeValueAsBytes(value);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            writeBytes(file, json.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new Unwritable("Could not write " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void writeBytes(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(bytes));
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
                 ch.force(true);
             }
             try {
@@ -106,7 +126,12 @@ final class RunStore {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + file + "; check free space and permissions.", e);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the first failure is the one to report
+            }
+            throw e;
         }
     }
 
@@ -120,8 +145,29 @@ final class RunStore {
             String text = line.writeValueAsString(record) + "\n";
             Files.writeString(path(id, name), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not append to " + name + " of run " + id + ".", e);
+            throw new Unwritable("Could not append to " + path(id, name) + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Rewrites a JSON-lines file of a run without the lines whose {@code step} is above {@code step} (atomically, as every
+     * record); a missing file stays missing.
+     */
+    void keepLinesUpTo(Path file, long step) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode node = line.readTree(l);
+            if (!node.has("step") || node.get("step").asLong() <= step) {
+                kept.append(l).append('\n');
+            }
+        }
+        writeBytes(file, kept.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     List<MetricsRecord> metrics(String id) {
@@ -178,14 +224,18 @@ final class RunStore {
         return out;
     }
 
-    /** After a restart: runs recorded as queued or running did not finish; mark them interrupted. */
-    void markInterrupted() {
-        for (RunStatus s : list()) {
-            if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED) {
-                writeStatus(s.with(RunState.INTERRUPTED, "the platform stopped while this run was " + s.state().name().toLowerCase()
-                        + "; submit its spec again to rerun it"));
-            }
+    /** The ids in {@code queue.json}, the next run first; empty when there is none. */
+    List<String> queue() {
+        try {
+            return read(root.resolve(QUEUE), String[].class).map(List::of).orElse(List.of());
+        } catch (UncheckedIOException damaged) {
+            return List.of();   // the statuses still say which runs are queued
         }
+    }
+
+    /** Records the queue's order, so that it survives a restart. */
+    void writeQueue(List<String> ids) {
+        write(root.resolve(QUEUE), ids);
     }
 
     private static String slug(String name) {

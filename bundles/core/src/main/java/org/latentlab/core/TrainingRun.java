@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 import ai.djl.Device;
@@ -57,7 +56,7 @@ final class TrainingRun implements Runnable {
         }
     }
 
-    /** Updates with a non-finite gradient that a run survives (each is noted in the result) before it fails. */
+    /** Updates with a non-finite gradient that a run survives (each is noted in the result) before it diverges. */
     static final int MAX_SKIPPED_UPDATES = 10;
 
     private final String id;
@@ -67,12 +66,21 @@ final class TrainingRun implements Runnable {
     private final ComputeEngine engine;
     private final ComponentCatalog catalog;
     private final Consumer<TrainingRun> onFinish;
+    private final Checkpoints checkpoints;
+    /** The checkpoint this run continues from, or null for a run from the start. */
+    private final Checkpoints.Saved resumeFrom;
     private volatile RunStatus status;
     private volatile boolean cancelled;
+    /** False once a status could not be written to the run store: the status then lives in memory only. */
+    private volatile boolean recorded = true;
     private final List<String> notes = new ArrayList<>();
     private int skipped;
     /** Probes that failed during training, not run again until after training. */
-    private final java.util.Set<String> failedDuringTraining = new java.util.HashSet<>();
+    private final java.util.Set<String> failedDuringTraining = new java.util.LinkedHashSet<>();
+    /** Where training stands, kept current at every step boundary so that a checkpoint can be written there. */
+    private final Cursor cursor = new Cursor();
+    /** The step of the newest checkpoint written or resumed from, or -1. */
+    private volatile long checkpointStep = -1;
     /** What probes read during training: the held-out split, as after training. */
     private List<Example> probeExamples = List.of();
 
@@ -88,9 +96,31 @@ final class TrainingRun implements Runnable {
         this.engine = engine;
         this.catalog = catalog;
         this.onFinish = onFinish;
+        this.checkpoints = new Checkpoints(store, id);
+        this.resumeFrom = null;
         this.status = RunStatus.queued(id, spec.name(), experiment.method().name());
         store.write(store.path(id, RunStore.SPEC), spec);
         store.writeStatus(status);
+    }
+
+    /**
+     * A recorded run queued again, to continue from its newest checkpoint ({@code from}) or, without one, from the start, in
+     * its own folder; its metrics and probe lines after the checkpoint are dropped when it starts again.
+     */
+    TrainingRun(RunStatus previous, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
+                Consumer<TrainingRun> onFinish, Checkpoints.Saved from) {
+        this.id = previous.id();
+        this.experiment = experiment;
+        this.spec = experiment.spec();
+        this.store = store;
+        this.engine = engine;
+        this.catalog = catalog;
+        this.onFinish = onFinish;
+        this.checkpoints = new Checkpoints(store, id);
+        this.resumeFrom = from;
+        this.checkpointStep = from == null ? -1 : from.state().step();
+        update(previous.with(RunState.QUEUED, from == null ? "queued to train again from the start"
+                : "queued to continue from its checkpoint at step " + from.state().step()));
     }
 
     String id() {
@@ -99,6 +129,11 @@ final class TrainingRun implements Runnable {
 
     RunStatus status() {
         return status;
+    }
+
+    /** Whether every status of this run reached the run store. */
+    boolean recorded() {
+        return recorded;
     }
 
     /** Stops the run at the next step boundary. */
@@ -115,17 +150,34 @@ final class TrainingRun implements Runnable {
             onFinish.accept(this);
             return;
         }
-        update(status.with(RunState.RUNNING, "preparing data"));
         try {
+            update(status.with(RunState.RUNNING, resumeFrom == null ? "preparing data"
+                    : "resuming from its checkpoint at step " + resumeFrom.state().step()));
             execute();
         } catch (Stop stop) {
-            update(status.with(stop.state, stop.getMessage()));
+            update(status.with(stop.state, stop.state == RunState.WAITING ? waitingMessage(stop.getMessage()) : stop.getMessage()));
         } catch (Throwable e) {
             keepStackTrace(e);
-            update(status.with(RunState.FAILED, describe(e)));
+            ComponentRef<?> gone = withdrawnPart();
+            if (gone != null) {
+                // a part left the registry in the middle of a call: what it was doing is lost, its checkpoint is not
+                update(status.with(RunState.WAITING, waitingMessage(withdrawn(gone))));
+            } else if (e instanceof RunStore.Unwritable) {
+                update(status.with(RunState.FAILED, "The run store could not record this run: " + e.getMessage()
+                        + "; free space or fix its permissions, then latent:resume " + id + " continues from "
+                        + (checkpointStep < 0 ? "the start." : "its checkpoint at step " + checkpointStep + ".")));
+            } else {
+                update(status.with(RunState.FAILED, describe(e)));
+            }
         } finally {
+            cursor.release();
             onFinish.accept(this);
         }
+    }
+
+    private String waitingMessage(String withdrawn) {
+        return withdrawn + "; it continues from " + (checkpointStep < 0 ? "the start" : "its checkpoint at step " + checkpointStep)
+                + " when a provider is back, or with latent:resume " + id;
     }
 
     private void execute() throws Exception {
@@ -150,17 +202,44 @@ final class TrainingRun implements Runnable {
 
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device)) {
             Progress progress = new Progress(supervisedSteps + grpoSteps);
-            status = status.progress(0, progress.total, curriculum.stages().get(0).name(), null, null, null);
-            update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
-            Random order = new Random(seed);
-            train(model, vocabulary, curriculum, data.train(), supervisedSteps, order, progress);
-
-            CurriculumStage last = curriculum.last();
+            ResumableRandom order = new ResumableRandom(seed);
+            ResumableRandom sampling = new ResumableRandom(seed + 1);
             List<EvaluationResult> evaluations = new ArrayList<>();
-            if (grpo != null) {
-                // the supervised policy's accuracy first, so that one run shows what policy optimization added
-                evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, SUPERVISED_TEST, evaluationSets.get("test"))));
-                optimizePolicy(model, vocabulary, last, data.train(), grpo, order, progress);
+            Checkpoint from = resumeFrom == null ? null : resumeFrom.state();
+            if (from != null) {
+                Checkpoints.restore(resumeFrom, model, null);
+                progress.restore(from);
+                order.restore(from.order());
+                sampling.restore(from.sampling());
+                skipped = from.skipped();
+                notes.addAll(from.notes());
+                failedDuringTraining.addAll(from.failedProbes());
+                evaluations.addAll(from.evaluations());
+                dropRecordsAfter(from.step());
+            }
+            cursor.model = model;
+            cursor.progress = progress;
+            cursor.sampling = sampling;
+            cursor.evaluations = evaluations;
+            String stageName = curriculum.stages().get(Math.min(from == null ? 0 : from.stage(), curriculum.stages().size() - 1)).name();
+            status = status.progress(progress.step, progress.total, stageName, progress.lossOrNull(), null, null);
+            update(status.with(RunState.RUNNING, "training " + model.parameterCount() + " parameters on " + device));
+
+            if (from == null || Checkpoint.SUPERVISED.equals(from.phase())) {
+                train(model, vocabulary, curriculum, data.train(), supervisedSteps, order, progress, from);
+                from = null;
+                cursor.at(grpo == null ? Checkpoint.TRAINED : Checkpoint.POLICY, curriculum.last().index(), 0, 0, 0, order.state(), null);
+                checkpoint();
+            }
+            CurriculumStage last = curriculum.last();
+            if (grpo != null && (from == null || Checkpoint.POLICY.equals(from.phase()))) {
+                if (from == null) {
+                    // the supervised policy's accuracy first, so that one run shows what policy optimization added
+                    evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, SUPERVISED_TEST, evaluationSets.get("test"))));
+                }
+                optimizePolicy(model, vocabulary, last, data.train(), grpo, order, sampling, progress, from);
+                cursor.at(Checkpoint.TRAINED, last.index(), 0, 0, 0, order.state(), null);
+                checkpoint();
             }
             double trainSeconds = progress.seconds();
             model.save(store.path(id, RunStore.CHECKPOINTS).resolve("final.params"));
@@ -177,10 +256,89 @@ final class TrainingRun implements Runnable {
         }
     }
 
+    /**
+     * Where training stands at a step boundary, and the live objects a checkpoint is made of. {@link #atBoundary()} is
+     * true only between steps, when the model and optimizer hold exactly the state the position describes.
+     */
+    private static final class Cursor {
+        String phase;
+        int stage;
+        int epoch;
+        int batch;
+        long phaseStep;
+        ResumableRandom.State order;
+        AdamW optimizer;
+        Backbone model;
+        Progress progress;
+        ResumableRandom sampling;
+        List<EvaluationResult> evaluations;
+        private boolean boundary;
+
+        void at(String newPhase, int newStage, int newEpoch, int newBatch, long newPhaseStep, ResumableRandom.State newOrder,
+                AdamW newOptimizer) {
+            phase = newPhase;
+            stage = newStage;
+            epoch = newEpoch;
+            batch = newBatch;
+            phaseStep = newPhaseStep;
+            order = newOrder;
+            optimizer = newOptimizer;
+            boundary = model != null;
+        }
+
+        /** A step has begun: until the next {@link #at}, the live state is between two positions. */
+        void leave() {
+            boundary = false;
+        }
+
+        boolean atBoundary() {
+            return boundary;
+        }
+
+        long progressStep() {
+            return progress == null ? 0 : progress.step;
+        }
+
+        void release() {
+            boundary = false;
+            optimizer = null;
+            model = null;
+        }
+    }
+
+    /** Writes a checkpoint of the run where the cursor stands. */
+    private void checkpoint() {
+        Progress p = cursor.progress;
+        checkpoints.write(new Checkpoint(cursor.phase, cursor.stage, cursor.epoch, cursor.batch, cursor.phaseStep, p.step, p.tokens,
+                p.lossOrNull(), p.seconds(), p.windowTokens, p.windowReward, p.windowRewards, cursor.order, cursor.sampling.state(),
+                skipped, notes, List.copyOf(failedDuringTraining), cursor.evaluations), cursor.model, cursor.optimizer);
+        checkpointStep = p.step;
+    }
+
+    /** Loads the optimizer's state of the checkpoint this run resumes from, which is a checkpoint of the phase it trains. */
+    private void restoreOptimizer(AdamW optimizer) throws IOException {
+        if (resumeFrom.hasOptimizer()) {
+            optimizer.load(resumeFrom.folder().resolve(Checkpoints.OPTIMIZER));
+        }
+    }
+
+    /** Drops the metrics and training-probe lines of steps after {@code step}: the resumed run writes them again. */
+    private void dropRecordsAfter(long step) throws IOException {
+        Path dir = store.path(id, "");
+        List<Path> files = new ArrayList<>();
+        files.add(store.path(id, RunStore.METRICS));
+        try (var listed = Files.list(dir)) {
+            listed.filter(f -> f.getFileName().toString().matches("probe-.*-training\\.jsonl")).forEach(files::add);
+        }
+        for (Path file : files) {
+            store.keepLinesUpTo(file, step);
+        }
+    }
+
     /** Steps, tokens and time of the whole run, supervised and policy optimization together, and its metrics lines. */
     private final class Progress {
         final long total;
-        final long start = System.nanoTime();
+        long start = System.nanoTime();
         long step;
         long tokens;
         double loss = Double.NaN;
@@ -221,30 +379,62 @@ final class TrainingRun implements Runnable {
         double seconds() {
             return (System.nanoTime() - start) / 1e9;
         }
+
+        Double lossOrNull() {
+            return Double.isNaN(loss) ? null : loss;
+        }
+
+        /** Continues the counts of a checkpoint, as if the time since it had not passed. */
+        void restore(Checkpoint from) {
+            step = from.step();
+            tokens = from.tokens();
+            loss = from.loss() == null ? Double.NaN : from.loss();
+            start = System.nanoTime() - (long) (from.trainSeconds() * 1e9);
+            windowStart = System.nanoTime();
+            windowTokens = from.windowTokens();
+            windowReward = from.windowReward();
+            windowRewards = from.windowRewards();
+        }
     }
 
-    /** The method's curriculum, stage by stage, with AdamW and the spec's schedule, for at most {@code steps} steps. */
-    private void train(Backbone model, Vocabulary vocabulary, Curriculum curriculum, List<Example> train, long steps, Random order,
-                       Progress progress) throws Exception {
+    /**
+     * The method's curriculum, stage by stage, with AdamW and the spec's schedule, for at most {@code steps} steps; from
+     * the start, or from the position of a supervised checkpoint ({@code from}).
+     */
+    private void train(Backbone model, Vocabulary vocabulary, Curriculum curriculum, List<Example> train, long steps, ResumableRandom order,
+                       Progress progress, Checkpoint from) throws Exception {
         TrainingSpec training = spec.training();
         try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay(),
                 experiment.method().service().learningRateScales(spec.method().options()))) {
+            if (from != null) {
+                restoreOptimizer(optimizer);
+            }
             LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), steps);
-            long step = 0;
+            long step = from == null ? 0 : from.phaseStep();
+            int firstStage = from == null ? 0 : from.stage();
             for (CurriculumStage stage : curriculum.stages()) {
-                if (stage.index() > 0) {
+                if (stage.index() < firstStage) {
+                    continue;
+                }
+                boolean resumedHere = from != null && stage.index() == firstStage;
+                if (stage.index() > 0 && !resumedHere) {
                     // a new stage is a new task for the optimizer (Coconut, section 3): start its moments afresh
                     optimizer.reset();
                 }
-                for (int epoch = 0; epoch < stage.epochs(); epoch++) {
+                for (int epoch = resumedHere ? from.epoch() : 0; epoch < stage.epochs(); epoch++) {
+                    ResumableRandom.State atEpochStart = order.state();
                     List<Example> shuffled = new ArrayList<>(train);
                     Collections.shuffle(shuffled, order);
-                    for (int from = 0; from < shuffled.size(); from += training.batchSize()) {
+                    int firstBatch = resumedHere && epoch == from.epoch() ? from.batch() : 0;
+                    for (int batch = firstBatch; batch * training.batchSize() < shuffled.size(); batch++) {
+                        cursor.at(Checkpoint.SUPERVISED, stage.index(), epoch, batch, step, atEpochStart, optimizer);
                         if (step >= steps) {
                             return;
                         }
                         checkStillWanted();
-                        List<Example> examples = shuffled.subList(from, Math.min(from + training.batchSize(), shuffled.size()));
+                        cursor.leave();
+                        int first = batch * training.batchSize();
+                        List<Example> examples = shuffled.subList(first, Math.min(first + training.batchSize(), shuffled.size()));
                         double lr = schedule.at(step);
                         TrainingStep.Outcome outcome = TrainingStep.run(engine, experiment, model, examples, vocabulary, stage);
                         checkFinite(outcome.loss(), progress.step + 1);
@@ -252,7 +442,16 @@ final class TrainingRun implements Runnable {
                         step++;
                         progress.stepped(stage, outcome.loss(), lr, outcome.tokens(), null);
                         probeDuringTraining(model, vocabulary, stage, progress.step);
+                        cursor.at(Checkpoint.SUPERVISED, stage.index(), epoch, batch + 1, step, atEpochStart, optimizer);
+                        if (training.checkpointEvery() > 0 && progress.step % training.checkpointEvery() == 0) {
+                            checkpoint();
+                        }
                     }
+                }
+                if (stage.index() < curriculum.last().index()) {
+                    // a stage switch: the next stage starts from this checkpoint
+                    cursor.at(Checkpoint.SUPERVISED, stage.index(), stage.epochs(), 0, step, order.state(), optimizer);
+                    checkpoint();
                 }
             }
         }
@@ -264,31 +463,44 @@ final class TrainingRun implements Runnable {
      * weighs KL.
      */
     private void optimizePolicy(Backbone model, Vocabulary vocabulary, CurriculumStage last, List<Example> train, GrpoSpec grpo,
-                                Random order, Progress progress) throws Exception {
+                                ResumableRandom order, ResumableRandom sampling, Progress progress, Checkpoint from) throws Exception {
         CurriculumStage stage = new CurriculumStage(last.index() + 1, "grpo", grpo.epochs(), last.settings());
         GroupRelativePolicyOptimization trainer = new GroupRelativePolicyOptimization(engine, grpo,
                 (Policy) experiment.method().service(), experiment.reward().ref().service(), vocabulary, last,
                 new Decoding(spec.evaluation().maxNewTokens()));   // rollouts answer at most as long as evaluation lets them
         long steps = GroupRelativePolicyOptimization.plannedSteps(grpo, train.size());
-        Random sampling = new Random(spec.seed() + 1);
-        Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary) : null;
+        int every = spec.training().checkpointEvery();
+        Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary, from == null) : null;
         try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
                 experiment.method().service().learningRateScales(spec.method().options()))) {
-            long step = 0;
-            for (int epoch = 0; epoch < grpo.epochs(); epoch++) {
-                for (List<Example> batch : GroupRelativePolicyOptimization.groups(train, grpo, order)) {
+            if (from != null) {
+                restoreOptimizer(optimizer);
+            }
+            long step = from == null ? 0 : from.phaseStep();
+            for (int epoch = from == null ? 0 : from.epoch(); epoch < grpo.epochs(); epoch++) {
+                ResumableRandom.State atEpochStart = order.state();
+                List<List<Example>> batches = GroupRelativePolicyOptimization.groups(train, grpo, order);
+                int firstBatch = from != null && epoch == from.epoch() ? from.batch() : 0;
+                for (int b = firstBatch; b < batches.size(); b++) {
+                    cursor.at(Checkpoint.POLICY, last.index(), epoch, b, step, atEpochStart, optimizer);
                     if (step >= steps) {
                         return;
                     }
                     checkStillWanted();
+                    cursor.leave();
                     double lr = grpo.learningRate() * Math.min(1.0, (step + 1.0) / Math.max(1, grpo.warmupSteps()));
-                    List<GroupRelativePolicyOptimization.StepOutcome> outcomes = trainer.step(model, reference, batch, sampling, loss -> {
+                    List<GroupRelativePolicyOptimization.StepOutcome> outcomes = trainer.step(model, reference, batches.get(b), sampling, loss -> {
                         checkFinite(loss, progress.step + 1);
                         applyUpdate(optimizer, lr, spec.training().gradientClip(), progress.step + 1);
                     });
+                    long before = progress.step;
                     for (GroupRelativePolicyOptimization.StepOutcome o : outcomes) {
                         step++;
                         progress.stepped(stage, o.loss(), lr, o.tokens(), o.meanReward());
+                    }
+                    cursor.at(Checkpoint.POLICY, last.index(), epoch, b + 1, step, atEpochStart, optimizer);
+                    if (every > 0 && progress.step / every > before / every) {
+                        checkpoint();
                     }
                 }
             }
@@ -300,9 +512,11 @@ final class TrainingRun implements Runnable {
     }
 
     /** A copy of {@code model}'s parameters in a backbone of its own, by way of the run's checkpoint directory. */
-    private Backbone frozenCopy(Backbone model, Vocabulary vocabulary) throws Exception {
+    private Backbone frozenCopy(Backbone model, Vocabulary vocabulary, boolean save) throws Exception {
         Path file = store.path(id, RunStore.CHECKPOINTS).resolve("supervised.params");
-        model.save(file);
+        if (save) {
+            model.save(file);
+        }
         Backbone copy = TrainingStep.newBackbone(engine, experiment, vocabulary, model.manager().getDevice());
         try {
             copy.load(file);
@@ -313,11 +527,15 @@ final class TrainingRun implements Runnable {
         return copy;
     }
 
-    private static void checkFinite(double loss, long step) {
+    private void checkFinite(double loss, long step) {
         if (!Double.isFinite(loss)) {
-            throw new Stop(RunState.FAILED, "The training loss became " + loss + " at step " + step
-                    + "; lower the learning rate or raise the warm-up steps.");
+            throw new Stop(RunState.DIVERGED, "The training loss became " + loss + " at step " + step + "; " + lastGood()
+                    + "; lower the learning rate or raise the warm-up steps and submit the spec again.");
         }
+    }
+
+    private String lastGood() {
+        return checkpointStep < 0 ? "no checkpoint was written before it" : "the last good checkpoint is at step " + checkpointStep;
     }
 
     /** An optimizer step; a non-finite gradient is skipped and noted, and too many of them fail the run. */
@@ -327,8 +545,8 @@ final class TrainingRun implements Runnable {
             skipped++;
             notes.add("step " + step + ": the gradient norm was " + gradientNorm + "; the update was skipped");
             if (skipped > MAX_SKIPPED_UPDATES) {
-                throw new Stop(RunState.FAILED, "The gradient was not finite in " + skipped + " steps (the last at step "
-                        + step + "); lower the learning rate or raise the warm-up steps.");
+                throw new Stop(RunState.DIVERGED, "The gradient was not finite in " + skipped + " steps (the last at step "
+                        + step + "); " + lastGood() + "; lower the learning rate or raise the warm-up steps and submit the spec again.");
             }
         }
     }
@@ -479,17 +697,47 @@ final class TrainingRun implements Runnable {
         if (cancelled) {
             throw new Stop(RunState.CANCELLED, "cancelled at step " + status.step());
         }
-        for (ComponentRef<?> part : experiment.parts()) {
-            if (!catalog.present(part.kind(), part.service())) {
-                throw new Stop(RunState.FAILED, "The " + part.kind().word() + " '" + part.name() + "' (" + part.bundle() + " "
-                        + part.version() + ") was withdrawn at step " + status.step() + "; reinstall it and submit the spec again.");
+        ComponentRef<?> gone = withdrawnPart();
+        if (gone != null) {
+            if (cursor.atBoundary()) {
+                // the model and optimizer are exactly as they were after the last step: keep that step
+                try {
+                    checkpoint();
+                } catch (RuntimeException e) {
+                    keepStackTrace(e);
+                }
             }
+            throw new Stop(RunState.WAITING, withdrawn(gone));
         }
     }
 
+    /** The first part of the experiment that has left the registry, or null. */
+    private ComponentRef<?> withdrawnPart() {
+        for (ComponentRef<?> part : experiment.parts()) {
+            if (!catalog.present(part.kind(), part.service())) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    private String withdrawn(ComponentRef<?> part) {
+        return "waiting for the " + part.kind().word() + " '" + part.name() + "' (" + part.bundle() + " " + part.version()
+                + " left the registry at step " + cursor.progressStep() + ")";
+    }
+
+    /** Records a new status; when the store cannot take it, the status is kept in memory and the run says so. */
     private void update(RunStatus next) {
         status = next;
-        store.writeStatus(next);
+        try {
+            store.writeStatus(next);
+            recorded = true;
+        } catch (java.io.UncheckedIOException e) {
+            recorded = false;
+            if (!next.state().finished() && next.state() != RunState.WAITING) {
+                throw e;
+            }
+        }
     }
 
     /** Keeps the whole trace next to the run's records, for a bug report. */

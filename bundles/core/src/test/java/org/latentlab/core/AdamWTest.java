@@ -100,4 +100,36 @@ class AdamWTest {
             }
         }
     }
+
+    /** A resumed run continues with the moments it had: a saved and loaded state takes the next step as the original does. */
+    @Test
+    void aSavedStateLoadedIntoAFreshOptimizerTakesTheSameNextStep(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (NDManager m = engine.newBaseManager()) {
+            NDArray a = m.create(new float[] {1f, -2f, 0.5f});
+            NDArray b = m.create(new float[] {1f, -2f, 0.5f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            java.nio.file.Path file = dir.resolve("optimizer.bin");
+            try (AdamW first = new AdamW(Map.of("w", a), m, 0.01)) {
+                for (int i = 0; i < 3; i++) {
+                    backward(() -> a.mul(a).mul(1.5f).sum());
+                    first.step(0.05, 1.0);
+                }
+                first.save(file);
+                b.set(a.toFloatArray());
+                try (AdamW second = new AdamW(Map.of("w", b), m, 0.01)) {
+                    second.load(file);
+                    backward(() -> a.mul(a).mul(1.5f).sum());
+                    backward(() -> b.mul(b).mul(1.5f).sum());
+                    first.step(0.05, 1.0);
+                    second.step(0.05, 1.0);
+                    assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 0f, "the same update, bit for bit");
+                }
+            }
+            try (AdamW other = new AdamW(Map.of("w", m.create(new float[] {1f, 2f})), m, 0.01)) {
+                java.io.IOException refused = assertThrows(java.io.IOException.class, () -> other.load(file));
+                assertTrue(refused.getMessage().contains("has 3 values for parameter 0, which has 2"), refused.getMessage());
+            }
+        }
+    }
 }

@@ -39,6 +39,23 @@ public interface ExperimentService {
     /** Asks a queued or running run to stop at the next step boundary; false when it is unknown or finished. */
     boolean cancel(String id);
 
+    /**
+     * Queues an interrupted, waiting, failed or cancelled run again, to continue from its last checkpoint (or from the
+     * start when it has none) in its own folder. Throws {@link IllegalArgumentException} with one sentence when the run
+     * is unknown or cannot be resumed, and {@link SpecException} when a part its spec names is not registered.
+     *
+     * @since 1.5
+     */
+    void resume(String id);
+
+    /**
+     * The ids of the runs waiting for the trainer, the next one first (training is serial: the JVM has one gradient
+     * collector). The queue survives a restart of the platform.
+     *
+     * @since 1.5
+     */
+    List<String> queue();
+
     /** Waits until the run has finished or the timeout passed; returns its status then. */
     RunStatus await(String id, Duration timeout) throws InterruptedException;
 
@@ -47,6 +64,15 @@ public interface ExperimentService {
      * recording nothing; waits for the device while a run trains. Throws {@link SpecException} for a bad spec.
      */
     BenchmarkResult benchmark(ExperimentSpec spec, BenchmarkOptions options) throws InterruptedException;
+
+    /**
+     * Validates a spec, then trains its method for {@code steps} steps on freshly built parameters (cycling through the
+     * training set), sampling the JVM heap and the process's resident memory every {@code sampleEvery} steps; records
+     * nothing. Waits for the device while a run trains.
+     *
+     * @since 1.5
+     */
+    SoakResult soak(ExperimentSpec spec, int steps, int sampleEvery) throws InterruptedException;
 
     /** Every method, loss, dataset, probe and backbone in the registry. */
     List<ComponentInfo> components();
