@@ -20,17 +20,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -210,6 +216,124 @@ class DistributionIT {
     }
 
     @Test
+    @Order(3)
+    void aPasswordWrittenInClearIsStoredHashedAndStillLogsIn() throws Exception {
+        Map<String, String> jaas = properties(Files.readString(home.resolve("etc/org.apache.karaf.jaas.cfg")));
+        assertEquals("true", jaas.get("encryption.enabled"), () -> "etc/org.apache.karaf.jaas.cfg enables password encryption: " + jaas);
+        assertEquals("SHA-512", jaas.get("encryption.algorithm"), () -> "passwords are digested with SHA-512: " + jaas);
+
+        String name = "hashed-researcher";
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String password = "pw" + HexFormat.of().formatHex(random);
+        Path users = home.resolve("etc/users.properties");
+        Files.writeString(users, Files.readString(users) + name + " = " + password + ",_g_:researchergroup\n");
+        try {
+            Result first = client("jaas:whoami\n", "-u", name, "-p", password);
+            assertEquals(0, first.exit(), () -> "a new user logs in with the password written in clear:\n" + first.output());
+            assertTrue(first.output().lines().anyMatch(line -> line.trim().equals(name)), () -> "jaas:whoami names the user:\n" + first.output());
+
+            String digest = "{CRYPT}" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512")
+                    .digest(password.getBytes(StandardCharsets.UTF_8))) + "{CRYPT}";
+            String stored = "";
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
+                stored = Files.readString(users);
+                if (!stored.contains(password)) {
+                    break;
+                }
+            }
+            String text = stored;
+            assertFalse(text.contains(password), () -> "the password is no longer in clear in etc/users.properties:\n" + text);
+            String line = text.lines().filter(l -> l.trim().startsWith(name + " ") || l.trim().startsWith(name + "="))
+                    .findFirst().orElseThrow(() -> new AssertionError("etc/users.properties still holds " + name + ":\n" + text));
+            String value = line.substring(line.indexOf('=') + 1).trim();
+            assertTrue(value.toLowerCase().startsWith(digest.toLowerCase() + ","),
+                    () -> "the password is stored as its SHA-512 digest " + digest + ": " + line);
+            assertTrue(value.endsWith(",_g_:researchergroup"), () -> "the user keeps its group: " + line);
+
+            Result again = client("jaas:whoami\n", "-u", name, "-p", password);
+            assertEquals(0, again.exit(), () -> "the user still logs in with the password in clear:\n" + again.output());
+            Result wrong = client("jaas:whoami\n", "-u", name, "-p", password + "x");
+            assertNotEquals(0, wrong.exit(), () -> "a wrong password is refused:\n" + wrong.output());
+            Result digestAsPassword = client("jaas:whoami\n", "-u", name, "-p", value.substring(0, value.indexOf(',')));
+            assertNotEquals(0, digestAsPassword.exit(), () -> "the stored digest is no password:\n" + digestAsPassword.output());
+        } finally {
+            removeEntry(users, name);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aResearcherRunsExperimentsButCannotChangeThePlatform() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("researcher"));
+        String name = "researcher1";
+        String[] login;
+        Optional<Result> keygen = tryExec(dir, COMMAND, "ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f",
+                dir.resolve("id_rsa").toString());
+        if (keygen.isPresent()) {
+            assertEquals(0, keygen.get().exit(), () -> "ssh-keygen failed:\n" + keygen.get().output());
+            Result add = launcher(dir, COMMAND, "user", "add", name, "researcher", "id_rsa.pub");
+            assertEquals(0, add.exit(), () -> "bin/latentlab user add failed:\n" + add.output());
+            assertTrue(activeEntries(Files.readString(home.resolve("etc/keys.properties"))).stream()
+                            .anyMatch(line -> line.startsWith(name + "=") && line.endsWith(",_g_:researchergroup")),
+                    "the researcher's key is registered in etc/keys.properties with the researcher group");
+            login = new String[] {"-u", name, "-k", dir.resolve("id_rsa").toString()};
+
+            Result again = launcher(dir, COMMAND, "user", "add", name, "admin", "id_rsa.pub");
+            assertOneSentenceRefusal(again, "a user '" + name + "' is already registered");
+            Result privateKey = launcher(dir, COMMAND, "user", "add", "researcher2", "researcher", "id_rsa");
+            assertOneSentenceRefusal(privateKey, "is not an OpenSSH public key file");
+        } else {
+            String password = "pw" + Long.toHexString(new SecureRandom().nextLong());
+            Path users = home.resolve("etc/users.properties");
+            Files.writeString(users, Files.readString(users) + name + " = " + password + ",_g_:researchergroup\n");
+            login = new String[] {"-u", name, "-p", password};
+        }
+        assertOneSentenceRefusal(launcher(dir, COMMAND, "user", "add", "no/good", "researcher", "id_rsa.pub"),
+                "the user name 'no/good' must start with a letter or digit");
+        assertOneSentenceRefusal(launcher(dir, COMMAND, "user", "add", "someone", "root", "id_rsa.pub"),
+                "the role must be researcher or admin, not 'root'");
+
+        // experiments: every latent command
+        Result components = client("latent:components\n", login);
+        assertEquals(0, components.exit(), () -> "a researcher runs latent:components:\n" + components.output());
+        assertTrue(components.output().lines().anyMatch(line -> cells(line).contains("cot")), () -> "the components are listed:\n" + components.output());
+        Result runs = client("latent:runs\n", login);
+        assertEquals(0, runs.exit(), () -> "a researcher runs latent:runs:\n" + runs.output());
+        Result whoami = client("jaas:whoami -r\n", login);
+        assertTrue(whoami.output().lines().anyMatch(line -> line.trim().equals("researcher"))
+                && whoami.output().lines().noneMatch(line -> line.trim().equals("admin")), () -> "the researcher has the researcher role, not admin:\n" + whoami.output());
+        Result list = client("bundle:list -t 0 -s\n", login);
+        assertEquals(0, list.exit(), () -> "a researcher reads the bundle list:\n" + list.output());
+
+        // no code installed, no platform changed
+        Path jar = harmlessBundle(dir.resolve("harmless.jar"));
+        String url = jar.toUri().toString();
+        for (String command : List.of("bundle:install -s " + url, "bundle:stop org.latentlab.method.cot", "bundle:refresh",
+                "feature:uninstall latentlab-demo", "feature:repo-add " + url, "config:property-set -p org.latentlab.it x y",
+                "jaas:realm-list", "shell:exec ls", "shell:cat etc/keys.properties", "system:shutdown -f")) {
+            Result refused = client(command + "\n", login);
+            String scoped = command.substring(0, command.indexOf(' ') < 0 ? command.length() : command.indexOf(' '));
+            assertNotEquals(0, refused.exit(), () -> "a researcher may not run " + command + ":\n" + refused.output());
+            assertTrue(refused.output().contains("Command not found: " + scoped) || refused.output().contains("Insufficient credentials"),
+                    () -> "the researcher is refused " + command + " by the command ACLs:\n" + refused.output());
+        }
+        assertEquals(0, launcher(work, COMMAND, "status").exit(), "the platform still runs");
+        String bundles = shell("bundle:list -t 0 -s");
+        assertTrue(row(bundles, HARMLESS).isEmpty(), () -> "the researcher installed nothing:\n" + bundles);
+        assertEquals("Active", row(bundles, "org.latentlab.method.cot").get(1), () -> "the researcher stopped nothing:\n" + bundles);
+        assertTrue(row(shell("feature:list -i"), "latentlab-demo").contains("Started"), "the researcher uninstalled no feature");
+
+        // the admin, the launcher's owner, still installs and uninstalls
+        String installed = shell("bundle:install " + url);
+        Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed);
+        assertTrue(id.find(), () -> "the admin installs a bundle:\n" + installed);
+        assertFalse(row(shell("bundle:list -t 0 -s"), HARMLESS).isEmpty(), "the admin's bundle is listed");
+        shell("bundle:uninstall " + id.group(1));
+        assertTrue(row(shell("bundle:list -t 0 -s"), HARMLESS).isEmpty(), "the admin uninstalls the bundle");
+    }
+
+    @Test
     @Order(4)
     void everyPlatformBundleIsActiveAndTheEngineStartsEarly() {
         String list = shell("bundle:list -s -t 0");
@@ -355,6 +479,53 @@ class DistributionIT {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    private static final String HARMLESS = "org.latentlab.itests.harmless";
+
+    /** A bundle with a manifest only, which does nothing when it starts. */
+    private static Path harmlessBundle(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", HARMLESS);
+        main.putValue("Bundle-Version", "1.0.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    /** A refusal of bin/latentlab: a non-zero exit and one line, "latentlab: ..." with the expected words. */
+    private static void assertOneSentenceRefusal(Result result, String expected) {
+        assertNotEquals(0, result.exit(), () -> "refused:\n" + result.output());
+        String text = result.output().trim();
+        assertTrue(text.startsWith("latentlab: ") && text.contains(expected) && text.lines().count() == 1 && text.endsWith("."),
+                () -> "one sentence that says '" + expected + "':\n" + text);
+    }
+
+    /** Shell commands given on stdin to bin/client with the given login options, against this instance's SSH port. */
+    private Result client(String stdin, String... login) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/client").toString(), "-h", "127.0.0.1",
+                "-a", Integer.toString(sshPort), "-b", "-r", "30", "-d", "2"));
+        command.addAll(Arrays.asList(login));
+        return execWithInput(work, COMMAND, Map.of("JAVA_HOME", System.getProperty("java.home")), stdin, command.toArray(String[]::new));
+    }
+
+    /** Removes the line that defines this user from a properties file. */
+    private static void removeEntry(Path file, String name) throws IOException {
+        String text = Files.readString(file);
+        Files.writeString(file, text.lines().filter(line -> !line.trim().matches(Pattern.quote(name) + "\\s*=.*"))
+                .collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    /** key = value lines of a properties file, without comments. */
+    private static Map<String, String> properties(String text) {
+        Map<String, String> properties = new HashMap<>();
+        text.lines().map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#") && line.contains("="))
+                .forEach(line -> properties.put(line.substring(0, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim()));
+        return properties;
+    }
+
     private static String tinySpec(String name, String method) {
         return """
                 {
@@ -439,10 +610,20 @@ class DistributionIT {
     /** Runs a command with no input; kills it and its children and fails when it does not end in time. */
     private static Result exec(Path directory, Duration timeout, Map<String, String> environment, String... command)
             throws IOException, InterruptedException {
+        return execWithInput(directory, timeout, environment, null, command);
+    }
+
+    /** Runs a command with the given input, or none; kills it and its children and fails when it does not end in time. */
+    private static Result execWithInput(Path directory, Duration timeout, Map<String, String> environment, String stdin, String... command)
+            throws IOException, InterruptedException {
         File output = File.createTempFile("latentlab-it", ".out");
+        File input = stdin == null ? new File("/dev/null") : File.createTempFile("latentlab-it", ".in");
         try {
+            if (stdin != null) {
+                Files.writeString(input.toPath(), stdin);
+            }
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(input))
                     .redirectErrorStream(true)
                     .redirectOutput(output);
             // the unpacked distribution finds its own home, data and configuration
@@ -460,6 +641,9 @@ class DistributionIT {
             return new Result(process.exitValue(), text);
         } finally {
             Files.deleteIfExists(output.toPath());
+            if (stdin != null) {
+                Files.deleteIfExists(input.toPath());
+            }
         }
     }
 
