@@ -477,6 +477,158 @@ class DistributionIT {
         assertEquals("latentlab: no spec file at " + work.resolve("specs/no-such-spec.json") + ".", run.output().trim());
     }
 
+    /**
+     * A run is cut off by SIGKILL of the platform's JVM while a second waits in the queue. After a restart the first is
+     * interrupted and the second trains by itself; latent:resume then continues the first from its checkpoint to the very
+     * parameters and losses of the second, which is the same spec under another name and was never interrupted.
+     */
+    @Test
+    @Order(12)
+    void aRunKilledWithSigkillResumesToTheParametersOfAnUninterruptedRunAndTheQueueSurvivesTheRestart() throws Exception {
+        assertEquals(3, launcher(work, COMMAND, "status").exit(), "the platform is down after the previous tests");
+        Path killed = work.resolve("specs/kill-cut.json");
+        Path whole = work.resolve("specs/kill-whole.json");
+        for (Path spec : List.of(killed, whole)) {
+            String name = spec.equals(killed) ? "kill-cut" : "kill-whole";
+            Files.writeString(spec, tinySpec(name, "cot").replace("\"maxSteps\": 2", "\"maxSteps\": 0, \"checkpointEvery\": 10")
+                    .replace("\"epochs\": 1", "\"epochs\": 150"));
+        }
+        assertEquals(0, launcher(work, START, "start").exit(), "bin/latentlab start");
+        Result submitted = launcher(work, COMMAND, "shell", "latent:run --background " + killed + " " + whole);
+        assertEquals(0, submitted.exit(), () -> "submitting failed:\n" + submitted.output());
+        String cut = runIdNamed("kill-cut");
+        String uninterrupted = runIdNamed("kill-whole");
+        String runs = shell("latent:runs");
+        List<String> header = runs.lines().map(DistributionIT::cells).filter(cells -> cells.contains("Queue")).findFirst()
+                .orElseThrow(() -> new AssertionError("latent:runs has a Queue column:\n" + runs));
+        assertEquals("1", row(runs, uninterrupted).get(header.indexOf("Queue")), () -> "the second run is first in the queue:\n" + runs);
+
+        // past a checkpoint or two, then SIGKILL
+        Path status = home.resolve("data/latentlab/runs").resolve(cut).resolve("status.json");
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (stepOf(status) < 25) {
+            assertTrue(System.nanoTime() < deadline, "the run reached step 25");
+            assertFalse(Files.readString(status).contains("COMPLETED"), "the run is still training when it is killed; make it longer");
+            Thread.sleep(20);
+        }
+        long pid = Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
+        ProcessHandle karaf = ProcessHandle.of(pid).orElseThrow();
+        assertTrue(karaf.destroyForcibly(), "SIGKILL was sent");
+        karaf.onExit().get(60, TimeUnit.SECONDS);
+        long killedAt = stepOf(status);
+        assertTrue(killedAt < 300, "killed part way, at step " + killedAt);
+
+        assertEquals(0, launcher(work, START, "start").exit(), "the platform starts again after the kill");
+        String interrupted = Files.readString(status);
+        assertTrue(interrupted.contains("INTERRUPTED") && interrupted.contains("latent:resume " + cut), interrupted);
+        awaitRecorded(uninterrupted, "COMPLETED");
+        Result resumed = launcher(work, COMMAND, "shell", "latent:resume " + cut);
+        assertEquals(0, resumed.exit(), () -> "latent:resume failed:\n" + resumed.output());
+        assertTrue(resumed.output().contains("from its checkpoint at step"), resumed.output());
+        awaitRecorded(cut, "COMPLETED");
+
+        Path runsDir = home.resolve("data/latentlab/runs");
+        double worst = maxAbsDifference(runsDir.resolve(cut).resolve("checkpoints/final.params"),
+                runsDir.resolve(uninterrupted).resolve("checkpoints/final.params"));
+        List<String> cutLosses = losses(runsDir.resolve(cut).resolve("metrics.jsonl"));
+        List<String> wholeLosses = losses(runsDir.resolve(uninterrupted).resolve("metrics.jsonl"));
+        System.out.println("resume after SIGKILL at step " + killedAt + ": max abs parameter difference " + worst + ", "
+                + cutLosses.size() + " logged losses, identical: " + cutLosses.equals(wholeLosses));
+        assertTrue(worst < 1e-5, "the resumed run's parameters differ by " + worst);
+        assertEquals(300, wholeLosses.size(), "150 epochs of 2 steps, one line each");
+        assertEquals(wholeLosses, cutLosses, "the same loss at every step");
+        assertEquals(resultField(runsDir.resolve(uninterrupted)), resultField(runsDir.resolve(cut)), "the same evaluation");
+        assertEquals(0, launcher(work, STOP, "stop").exit());
+    }
+
+    /** The id of the one run whose spec has this name. */
+    private String runIdNamed(String name) throws IOException {
+        Path runs = home.resolve("data/latentlab/runs");
+        try (Stream<Path> dirs = Files.list(runs)) {
+            List<Path> matching = dirs.filter(dir -> {
+                try {
+                    return Files.readString(dir.resolve("spec.json")).contains("\"" + name + "\"");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).collect(Collectors.toList());
+            assertEquals(1, matching.size(), () -> "one run of " + name + ": " + matching);
+            return matching.get(0).getFileName().toString();
+        }
+    }
+
+    private void awaitRecorded(String id, String state) throws Exception {
+        Path status = home.resolve("data/latentlab/runs").resolve(id).resolve("status.json");
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (!Files.readString(status).contains("\"" + state + "\"")) {
+            assertTrue(System.nanoTime() < deadline, () -> "run " + id + " did not become " + state + ": " + readQuietly(status) + logTail());
+            Thread.sleep(200);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static long stepOf(Path status) throws IOException {
+        if (!Files.isRegularFile(status)) {
+            return 0;
+        }
+        Matcher step = Pattern.compile("\"step\"\\s*:\\s*(\\d+)").matcher(readQuietly(status));
+        return step.find() ? Long.parseLong(step.group(1)) : 0;
+    }
+
+    /** The loss column of a metrics file, as written. */
+    private static List<String> losses(Path metrics) throws IOException {
+        Pattern loss = Pattern.compile("\"loss\"\\s*:\\s*([^,}]+)");
+        return Files.readAllLines(metrics).stream().filter(l -> !l.isBlank()).map(l -> {
+            Matcher m = loss.matcher(l);
+            assertTrue(m.find(), l);
+            return m.group(1);
+        }).collect(Collectors.toList());
+    }
+
+    /** The evaluations of a run's result.json, but for the latency, which is a time. */
+    private static String resultField(Path run) throws IOException {
+        String result = Files.readString(run.resolve("result.json"));
+        int from = result.indexOf("\"evaluations\"");
+        int to = result.indexOf("\"notes\"");
+        assertTrue(from >= 0 && to > from, result);
+        return result.substring(from, to).replaceAll("\"latencyMsPerExample\"\\s*:\\s*[^,}]+", "");
+    }
+
+    /** The largest absolute difference between two backbone parameter files (name, rank, dimensions, float32 values). */
+    private static double maxAbsDifference(Path a, Path b) throws IOException {
+        try (java.io.DataInputStream x = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(a)));
+             java.io.DataInputStream y = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(b)))) {
+            assertEquals(x.readUTF(), y.readUTF());
+            assertEquals(x.readInt(), y.readInt());
+            int n = x.readInt();
+            assertEquals(n, y.readInt(), "the same number of parameters");
+            double worst = 0;
+            for (int p = 0; p < n; p++) {
+                assertEquals(x.readUTF(), y.readUTF());
+                int rank = x.readInt();
+                assertEquals(rank, y.readInt());
+                long size = 1;
+                for (int d = 0; d < rank; d++) {
+                    long dim = x.readLong();
+                    assertEquals(dim, y.readLong());
+                    size *= dim;
+                }
+                for (long i = 0; i < size; i++) {
+                    worst = Math.max(worst, Math.abs(Float.intBitsToFloat(Integer.reverseBytes(x.readInt()))
+                            - Float.intBitsToFloat(Integer.reverseBytes(y.readInt()))));
+                }
+            }
+            return worst;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static final String HARMLESS = "org.latentlab.itests.harmless";
