@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.latentlab.api.ComponentName;
@@ -46,6 +47,13 @@ public final class MultiplicationAdapter implements DatasetAdapter {
     public void checkOptions(DatasetSpec spec) {
         MultiplicationOptions options = MultiplicationOptions.from(spec.options());
         checkSizes(spec, options, 0);
+    }
+
+    /** The files of {@code exclude}, not yet checked to exist, so that the platform can check where they lie first. */
+    @Override
+    public Map<String, List<Path>> files(DatasetSpec spec) {
+        List<Path> files = MultiplicationOptions.paths(spec.options().get(MultiplicationOptions.EXCLUDE));
+        return files.isEmpty() ? Map.of() : Map.of(MultiplicationOptions.EXCLUDE, files);
     }
 
     @Override
