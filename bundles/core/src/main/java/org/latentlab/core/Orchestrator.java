@@ -414,7 +414,7 @@ public final class Orchestrator implements ExperimentService {
     }
 
     private static void sensibleRate(String field, double rate) {
-        if (rate > LARGEST_LEARNING_RATE) {
+        if (Double.isFinite(rate) && rate > LARGEST_LEARNING_RATE) {
             throw new SpecException(field + " is " + rate + ", above the largest sensible rate of " + LARGEST_LEARNING_RATE
                     + "; use a rate such as 0.001.");
         }

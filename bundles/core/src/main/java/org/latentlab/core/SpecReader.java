@@ -163,7 +163,7 @@ final class SpecReader {
 
     private static SpecException notJson(JsonProcessingException e) {
         var where = e.getLocation();
-        String what = e.getOriginalMessage().split("\n")[0].replaceAll("\\.$", "");
+        String what = plain(e.getOriginalMessage().split("\n")[0]).replaceAll("\\.$", "");
         return new SpecException("The spec is not valid JSON" + (where == null ? "" : " (line " + where.getLineNr()
                 + ", column " + where.getColumnNr() + ")") + ": " + what + ".", e);
     }
@@ -197,6 +197,18 @@ final class SpecReader {
         return new SpecException("The spec's " + (field == null ? "number" : "field '" + field + "'")
                 + (value.isEmpty() ? "" : " holds " + value + ", which") + " is out of range for a whole number (at most "
                 + Integer.MAX_VALUE + (where == null ? "" : ", line " + where.getLineNr()) + "); give a smaller value.", e);
+    }
+
+    /**
+     * Jackson's wording without its internals: no "(for root starting at [Source: ...])" and no feature names to
+     * enable, which a spec's author cannot act on.
+     */
+    static String plain(String message) {
+        return message.replaceAll("\\s*\\(for [^()]*\\[Source:.*$", "")
+                .replaceAll("\\s*\\[Source:.*$", "")
+                .replaceAll(": enable `[^`]*` to allow", ", which JSON does not allow; write a finite number")
+                .replaceAll("`[^`]*`", "")
+                .trim();
     }
 
     /** Writes any record as pretty JSON. */

@@ -175,4 +175,12 @@ class SpecReaderTest {
         assertTrue(refused(VALID.replace("\"files\": []", "\"files\": [{\"name\": \"v\", \"path\": \"a\\u0000b\"}]")).getMessage()
                 .startsWith("The evaluation file 'v' has the path 'a?b', which is not a valid path"));
     }
+
+    @Test
+    void brokenJsonIsNamedWithoutTheParsersInternals() {
+        assertEquals("The spec is not valid JSON (line 1, column 21): Non-standard token 'NaN', which JSON does not allow; write a finite"
+                + " number.", refused("{\"seed\": 1, \"x\": NaN}").getMessage());
+        assertEquals("The spec is not valid JSON (line 1, column 13): Unexpected close marker '}': expected ']'.",
+                refused("[{\"seed\": 1}}").getMessage());
+    }
 }
