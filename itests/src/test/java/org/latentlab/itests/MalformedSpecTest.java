@@ -198,6 +198,7 @@ class MalformedSpecTest {
         rows.add(new Row("malformed data", evaluating("not-json.json"), Call.VALIDATE, "not-json.json is not valid JSON (line 1"));
         rows.add(new Row("malformed data", with(MULTIPLICATION, "\"files\": []", "\"files\": [{\"name\": \"valid\", \"path\": \"bad.txt\"}]"),
                 Call.SUBMIT, "bad.txt is malformed: line 2"));
+        rows.add(new Row("malformed data", excluding(data.resolve("bad.txt").toString()), Call.VALIDATE, "bad.txt is malformed: line 2"));
         // a name that tries to leave the run store
         rows.add(new Row("escaping name", with(VALID, "\"itest-malformed\"", "\"../../etc/x\""), Call.SUBMIT, "The spec's name '../../etc/x' contains '/'"));
         rows.add(new Row("escaping name", with(VALID, "\"itest-malformed\"", "\"..\\\\..\\\\x\""), Call.SUBMIT, "contains '\\'"));

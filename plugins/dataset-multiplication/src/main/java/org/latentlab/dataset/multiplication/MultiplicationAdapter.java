@@ -42,11 +42,20 @@ import org.osgi.service.component.annotations.Component;
 @ComponentName("multiplication")
 public final class MultiplicationAdapter implements DatasetAdapter {
 
-    /** The options, and no more examples than there are distinct problems of that many digits. */
+    /**
+     * The options, the excluded files (read now, so that a broken line is named before training), and no more
+     * examples than there are distinct problems of that many digits outside them.
+     */
     @Override
     public void checkOptions(DatasetSpec spec) {
         MultiplicationOptions options = MultiplicationOptions.from(spec.options());
-        checkSizes(spec, options, 0);
+        Set<String> excluded;
+        try {
+            excluded = excluded(options);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        checkSizes(spec, options, excluded.size());
     }
 
     /** The files of {@code exclude}, not yet checked to exist, so that the platform can check where they lie first. */

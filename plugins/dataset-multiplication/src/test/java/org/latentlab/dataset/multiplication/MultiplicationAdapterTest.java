@@ -46,7 +46,6 @@ class MultiplicationAdapterTest {
     /** The platform checks where the files of exclude lie before anything opens them, so files() names them unopened. */
     @Test
     void theFilesOfExcludeAreNamedWithoutBeingOpened() throws IOException {
-        Path aFolder = Files.createDirectories(folder.resolve("a-folder"));
         DatasetSpec none = new DatasetSpec("multiplication", 10, 0, 0, Map.of());
         assertEquals(Map.of(), adapter.files(none));
         DatasetSpec one = new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", "/no/such/4x4_valid.txt"));
@@ -57,10 +56,15 @@ class MultiplicationAdapterTest {
                 () -> adapter.files(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", 5))));
         assertEquals("The multiplication option 'exclude' must be the path of a published file, or a list of such paths, not '5'.",
                 bad.getMessage());
-        IllegalArgumentException folder = assertThrows(IllegalArgumentException.class,
-                () -> adapter.checkOptions(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", aFolder.toString()))));
-        assertTrue(folder.getMessage().endsWith(", which is not a file; give the path of a published file such as 4x4_valid.txt."),
-                folder.getMessage());
+        IllegalArgumentException notAFile = assertThrows(IllegalArgumentException.class,
+                () -> adapter.checkOptions(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", folder.toString()))));
+        assertTrue(notAFile.getMessage().endsWith(", which is not a file; give the path of a published file such as 4x4_valid.txt."),
+                notAFile.getMessage());
+        Path broken = Files.writeString(folder.resolve("broken.txt"), "\n\n7 4 * 3 1 without steps\n");
+        IllegalArgumentException line = assertThrows(IllegalArgumentException.class,
+                () -> adapter.checkOptions(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", broken.toString()))));
+        assertEquals("The multiplication file " + broken + " is malformed: line 3 must hold one '||' between the question and the steps.",
+                line.getMessage());
     }
 
     @Test
