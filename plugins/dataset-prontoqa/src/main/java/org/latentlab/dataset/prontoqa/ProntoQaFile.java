@@ -183,9 +183,10 @@ final class ProntoQaFile {
         };
     }
 
-    /** Jackson's own wording, on one line and without a final full stop. */
+    /** Jackson's own wording, on one line, without its "[Source: ...]" locations and without a final full stop. */
     private static String clause(String message) {
-        String line = message == null ? "unreadable content" : message.replaceAll("\\s+", " ").trim();
+        String line = message == null ? "unreadable content" : message.replaceAll("\\s+", " ")
+                .replaceAll("\\s*\\([^()]*\\[Source:.*$", "").replaceAll("\\s*\\[Source:.*$", "").replaceAll("`[^`]*`", "").trim();
         return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 

@@ -101,6 +101,8 @@ class ProsQaFileTest {
     @Test
     void malformedFilesAreRefusedWithOneClearSentence() throws IOException {
         assertRefused(write("broken.json", "[{\"question\": \"Is Tom a"), "broken.json is not valid JSON (line 1");
+        assertRefused(write("truncated.json", "[{\"question\": \"Is Tom a yumpus?\""),
+                "truncated.json is not valid JSON (line 1, column 33): Unexpected end-of-input: expected close marker for Object.");
         assertRefused(write("object.json", "{\"question\": \"x\"}"), "object.json must hold a JSON list of problems, not an object.");
         assertRefused(write("empty.json", ""), "empty.json is empty");
         assertRefused(write("missing.json", ONE_PROBLEM.replace("\"answer\": \"Tom is a yumpus.\",", "")),
