@@ -177,7 +177,8 @@ class OrchestratorTest {
         assertEquals(8, test.examples());
         assertTrue(test.meanGeneratedTokens() > 0 && test.meanGeneratedTokens() <= 8);
         SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(orchestrator.parse("""
-                {"dataset": {"name": "mnns", "train": 8, "options": {"split": "sorted"}}, "method": {"name": "cot"}}
+                {"dataset": {"name": "mnns", "train": 8, "options": {"split": "sorted"}}, "method": {"name": "cot"},
+                 "training": {"batchSize": 8}}
                 """, runs)));
         assertTrue(e.getMessage().contains("'split'"), e.getMessage());
     }
