@@ -1,6 +1,5 @@
 package org.latentlab.core;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import org.latentlab.api.experiment.BenchmarkOptions;
 import org.latentlab.api.experiment.BenchmarkResult;
 import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.ComponentSpec;
-import org.latentlab.api.experiment.EvaluationFile;
 import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.GrpoSpec;
@@ -96,6 +94,7 @@ public final class Orchestrator implements ExperimentService {
         } else {
             root = context.getDataFile("runs").toPath();
         }
+        reader.dataRoots(DataRoots.from(config.get(DataRoots.CONFIGURATION)));
         start(engine, root);
     }
 
@@ -272,9 +271,16 @@ public final class Orchestrator implements ExperimentService {
         if (spec.method() == null) {
             throw new SpecException("The spec has no method; add \"method\": {\"name\": ...} with one of: " + catalog.names(ComponentKind.METHOD) + ".");
         }
+        SpecLimits.checkName(spec.name());
         checkSizes(spec);
         ComponentRef<DatasetAdapter> dataset = catalog.resolve(ComponentKind.DATASET, spec.dataset().name());
         try {
+            for (Map.Entry<String, List<Path>> option : dataset.service().files(spec.dataset()).entrySet()) {
+                for (Path file : option.getValue()) {
+                    reader.dataRoots().check("The file of the " + dataset.name() + " option '" + option.getKey() + "'", file,
+                            reader.folder(spec));
+                }
+            }
             dataset.service().checkOptions(spec.dataset());
         } catch (IllegalArgumentException e) {
             throw new SpecException(e.getMessage(), e);
@@ -313,12 +319,7 @@ public final class Orchestrator implements ExperimentService {
             }
             probes.add(new Experiment.Configured<>(probe, p));
         }
-        for (EvaluationFile f : spec.evaluation().files()) {
-            if (!f.optional() && !Files.isRegularFile(Path.of(f.path()))) {
-                throw new SpecException("The evaluation file '" + f.name() + "' does not exist at " + f.path()
-                        + "; fix its path or mark it \"optional\": true.");
-            }
-        }
+        SpecLimits.checkEvaluationFiles(spec, dataset, reader.dataRoots(), reader.folder(spec));
         try {
             engine.device(spec.device());
         } catch (IllegalArgumentException e) {
@@ -418,6 +419,7 @@ public final class Orchestrator implements ExperimentService {
         if (b.dModel() % b.heads() != 0) {
             throw new SpecException("backbone.dModel (" + b.dModel() + ") must be a multiple of backbone.heads (" + b.heads() + ").");
         }
+        SpecLimits.check(spec);
     }
 
     private static void positive(String field, int value) {

@@ -4,26 +4,37 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 import org.latentlab.api.experiment.EvaluationFile;
 import org.latentlab.api.experiment.EvaluationSpec;
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.SpecException;
 
-/** Reads a JSON experiment spec strictly: an unknown field, a wrong type or a duplicate key is an error naming it. */
+/**
+ * Reads a JSON experiment spec strictly: an unknown field, a wrong type (a string for a number, a number for a
+ * name), a number out of range or a duplicate key is an error naming it, and so is an evaluation file outside the
+ * {@link DataRoots data roots}.
+ */
 final class SpecReader {
 
     private final JsonMapper mapper = JsonMapper.builder()
@@ -31,8 +42,30 @@ final class SpecReader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
+
+    private volatile DataRoots roots = DataRoots.from(null);
+    /** The folder each spec read here was read from, for the default data roots when it is validated. */
+    private final Map<ExperimentSpec, Path> folders = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The data roots that evaluation files must lie in. */
+    DataRoots dataRoots() {
+        return roots;
+    }
+
+    void dataRoots(DataRoots dataRoots) {
+        this.roots = dataRoots;
+    }
+
+    /** The folder {@code spec} was read from, or null when it was not read here or without one. */
+    Path folder(ExperimentSpec spec) {
+        return folders.get(spec);
+    }
 
     /** One spec (a JSON object) or a grid of them (a JSON array of objects), each read as {@link #read} reads one. */
     List<ExperimentSpec> readAll(String json, Path baseDirectory) {
@@ -66,6 +99,8 @@ final class SpecReader {
         ExperimentSpec spec;
         try {
             spec = mapper.readValue(json, ExperimentSpec.class);
+        } catch (InputCoercionException e) {
+            throw outOfRange(e);
         } catch (StreamReadException e) {
             throw notJson(e);
         } catch (UnrecognizedPropertyException e) {
@@ -80,6 +115,9 @@ final class SpecReader {
             }
             throw new SpecException("The spec's field '" + path(e) + "' must be " + expected(e.getTargetType()) + "; fix its value.", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException range) {
+                throw outOfRange(range);
+            }
             if (e.getCause() instanceof StreamReadException broken) {
                 throw notJson(broken);
             }
@@ -90,7 +128,14 @@ final class SpecReader {
         if (spec == null) {
             throw new SpecException("The spec is empty; write a JSON object with at least a dataset and a method.");
         }
-        return withAbsolutePaths(spec, baseDirectory);
+        ExperimentSpec absolute = withAbsolutePaths(spec, baseDirectory);
+        for (EvaluationFile f : absolute.evaluation().files()) {
+            roots.check("The evaluation file '" + f.name() + "'", Path.of(f.path()), baseDirectory);
+        }
+        if (baseDirectory != null) {
+            folders.put(absolute, baseDirectory);
+        }
+        return absolute;
     }
 
     private static ExperimentSpec withAbsolutePaths(ExperimentSpec spec, Path base) {
@@ -99,7 +144,13 @@ final class SpecReader {
             if (f.path() == null || f.path().isBlank()) {
                 throw new SpecException("The evaluation file '" + f.name() + "' has no path; give its \"path\".");
             }
-            Path p = Path.of(f.path());
+            Path p;
+            try {
+                p = Path.of(f.path());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new SpecException("The evaluation file '" + f.name() + "' has the path '" + f.path().replaceAll("\\p{Cntrl}", "?")
+                        + "', which is not a valid path; fix its \"path\".", e);
+            }
             if (!p.isAbsolute() && base != null) {
                 p = base.resolve(p);
             }
@@ -112,9 +163,52 @@ final class SpecReader {
 
     private static SpecException notJson(JsonProcessingException e) {
         var where = e.getLocation();
-        String what = e.getOriginalMessage().split("\n")[0].replaceAll("\\.$", "");
+        String what = plain(e.getOriginalMessage().split("\n")[0]).replaceAll("\\.$", "");
         return new SpecException("The spec is not valid JSON" + (where == null ? "" : " (line " + where.getLineNr()
                 + ", column " + where.getColumnNr() + ")") + ": " + what + ".", e);
+    }
+
+    /** A number too large (or small) for its field: names the field when Jackson knows it, and the range. */
+    private static SpecException outOfRange(InputCoercionException e) {
+        String field = null;
+        try {
+            JsonParser parser = e.getProcessor();
+            var context = parser == null ? null : parser.getParsingContext();
+            StringBuilder path = new StringBuilder();
+            for (var c = context; c != null && !c.inRoot(); c = c.getParent()) {
+                if (c.inObject() && c.getCurrentName() != null) {
+                    path.insert(0, (path.length() == 0 || path.charAt(0) == '[' ? "" : ".")).insert(0, c.getCurrentName());
+                } else if (c.inArray()) {
+                    path.insert(0, "[" + c.getCurrentIndex() + "]" + (path.length() == 0 || path.charAt(0) == '[' ? "" : "."));
+                }
+            }
+            field = path.length() == 0 ? null : path.toString();
+        } catch (RuntimeException ignored) {
+            // the message below does without the field's name
+        }
+        String value = "";
+        try {
+            JsonParser parser = e.getProcessor();
+            value = parser == null ? "" : parser.getText();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the message below does without the value
+        }
+        var where = e.getLocation();
+        return new SpecException("The spec's " + (field == null ? "number" : "field '" + field + "'")
+                + (value.isEmpty() ? "" : " holds " + value + ", which") + " is out of range for a whole number (at most "
+                + Integer.MAX_VALUE + (where == null ? "" : ", line " + where.getLineNr()) + "); give a smaller value.", e);
+    }
+
+    /**
+     * Jackson's wording without its internals: no "(for root starting at [Source: ...])" and no feature names to
+     * enable, which a spec's author cannot act on.
+     */
+    static String plain(String message) {
+        return message.replaceAll("\\s*\\(for [^()]*\\[Source:.*$", "")
+                .replaceAll("\\s*\\[Source:.*$", "")
+                .replaceAll(": enable `[^`]*` to allow", ", which JSON does not allow; write a finite number")
+                .replaceAll("`[^`]*`", "")
+                .trim();
     }
 
     /** Writes any record as pretty JSON. */

@@ -177,7 +177,8 @@ class OrchestratorTest {
         assertEquals(8, test.examples());
         assertTrue(test.meanGeneratedTokens() > 0 && test.meanGeneratedTokens() <= 8);
         SpecException e = assertThrows(SpecException.class, () -> orchestrator.submit(orchestrator.parse("""
-                {"dataset": {"name": "mnns", "train": 8, "options": {"split": "sorted"}}, "method": {"name": "cot"}}
+                {"dataset": {"name": "mnns", "train": 8, "options": {"split": "sorted"}}, "method": {"name": "cot"},
+                 "training": {"batchSize": 8}}
                 """, runs)));
         assertTrue(e.getMessage().contains("'split'"), e.getMessage());
     }
@@ -201,6 +202,61 @@ class OrchestratorTest {
         assertTrue(e.getMessage().startsWith("The evaluation file 'valid' does not exist at "), e.getMessage());
         assertEquals(List.of(earlier.id()), orchestrator.runs().stream().map(RunStatus::id).toList(), "the store is intact");
         assertTrue(orchestrator.result(earlier.id()).isPresent());
+    }
+
+    @Test
+    void sizesThatCannotFitOrCannotWorkAreRefusedBeforeAnythingRuns() {
+        String spec = """
+                {"name": "huge", "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512}, "method": {"name": "cot"},
+                 "training": {"batchSize": 8, "learningRate": 0.001}, "evaluation": {"maxNewTokens": 40}}
+                """;
+        orchestrator.validate(orchestrator.parse(spec, runs));
+        assertEquals("backbone.layers is 100000, more than the 256 allowed; use fewer layers.",
+                refusedOnValidate(spec.replace("\"layers\": 1", "\"layers\": 100000")));
+        assertTrue(refusedOnValidate(spec.replace("\"dModel\": 32", "\"dModel\": 32768").replace("\"layers\": 1", "\"layers\": 200"))
+                .matches("The backbone \\(dModel 32768, 200 layers, maxPositions 512\\) has about \\d+ parameters, whose weights, "
+                        + "gradients and AdamW state need [0-9.]+ GiB, more than the [0-9.]+ GiB of memory of this machine; use a smaller "
+                        + "dModel or fewer layers\\."));
+        assertEquals("The dataset asks for 2000000004 examples (train 2000000000, validation 0, test 4), more than the 10000000 a run"
+                + " holds in memory; ask for fewer.", refusedOnValidate(spec.replace("\"train\": 16", "\"train\": 2000000000")));
+        assertEquals("training.batchSize is 1000000000, larger than the 16 training examples of dataset.train; use a batch size of"
+                + " at most 16.", refusedOnValidate(spec.replace("\"batchSize\": 8", "\"batchSize\": 1000000000")));
+        assertEquals("evaluation.maxNewTokens is 100000, more than the backbone's maxPositions of 512; ask for fewer new tokens or"
+                + " raise backbone.maxPositions.", refusedOnValidate(spec.replace("\"maxNewTokens\": 40", "\"maxNewTokens\": 100000")));
+        assertEquals("training.learningRate is 1000.0, above the largest sensible rate of 1.0; use a rate such as 0.001.",
+                refusedOnValidate(spec.replace("0.001", "1000")));
+        assertEquals("training.learningRate must be a positive number, not Infinity.", refusedOnValidate(spec.replace("0.001", "1e999")));
+        assertEquals("The spec's name '../../etc/x' contains '/', which a run name may not; name the run with letters, digits, dashes"
+                + " and underscores.", refusedOnValidate(spec.replace("\"huge\"", "\"../../etc/x\"")));
+        assertTrue(orchestrator.runs().isEmpty(), "no run was recorded");
+    }
+
+    @Test
+    void evaluationFilesAreCheckedForPlaceKindAndContentBeforeAnythingRuns() throws Exception {
+        String spec = """
+                {"name": "files", "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512}, "method": {"name": "cot"},
+                 "training": {"batchSize": 8}, "evaluation": {"maxNewTokens": 40, "files": [{"name": "valid", "path": "%s"}]}}
+                """;
+        assertEquals("The evaluation file 'valid' at /etc/passwd is outside the allowed data roots (" + DataRoots.from(null).describe(runs)
+                + "); move it under one of them or add its folder to dataRoots in etc/org.latentlab.core.cfg.",
+                assertThrows(SpecException.class, () -> orchestrator.parse(spec.formatted("../../../../../../../../etc/passwd"), runs)).getMessage());
+        Files.createDirectories(runs.resolve("folder"));
+        assertEquals("The evaluation file 'valid' at " + runs.resolve("folder") + " is a folder, not a file; give the path of a file in the"
+                + " prosqa dataset's published format.", refusedOnValidate(spec.formatted("folder")));
+        Files.writeString(runs.resolve("broken.json"), "[\n  {\"question\": 3}\n]\n");
+        String broken = refusedOnValidate(spec.formatted("broken.json"));
+        assertTrue(broken.startsWith("The ProsQA file " + runs.resolve("broken.json") + " is malformed: [0].question must be a string"), broken);
+        assertTrue(broken.endsWith(", in the record that starts on line 2."), broken);
+        assertTrue(orchestrator.runs().isEmpty(), "no run was recorded");
+    }
+
+    private String refusedOnValidate(String json) {
+        ExperimentSpec spec = orchestrator.parse(json, runs);
+        SpecException e = assertThrows(SpecException.class, () -> orchestrator.validate(spec));
+        assertEquals(e.getMessage(), assertThrows(SpecException.class, () -> orchestrator.submit(spec)).getMessage());
+        return e.getMessage();
     }
 
     @Test

@@ -106,6 +106,7 @@ class SpecReaderTest {
 
     @Test
     void relativeEvaluationFilesResolveAgainstTheSpecFolder() {
+        reader.dataRoots(DataRoots.of(List.of(Path.of("/experiments"))));
         ExperimentSpec spec = reader.read("""
                 {"dataset": {"name": "prosqa"}, "method": {"name": "cot"},
                  "evaluation": {"files": [{"name": "valid", "path": "../data/valid.json", "optional": true}]}}
@@ -120,5 +121,67 @@ class SpecReaderTest {
                 {"dataset": {"name": "prosqa"}, "method": {"name": "cot"}, "method": {"name": "nocot"}}
                 """, null));
         assertTrue(e.getMessage().contains("method"), e.getMessage());
+    }
+
+    private static final String VALID = """
+            {"name": "x", "dataset": {"name": "prosqa", "train": 16}, "method": {"name": "cot"},
+             "backbone": {"dModel": 32}, "training": {"batchSize": 8, "learningRate": 0.001},
+             "evaluation": {"maxNewTokens": 8, "files": []}}
+            """;
+
+    private SpecException refused(String json) {
+        SpecException e = assertThrows(SpecException.class, () -> reader.read(json, Path.of("/specs")));
+        String message = e.getMessage();
+        assertTrue(message.endsWith(".") && !message.contains("\n") && !message.contains(". "), "one sentence: " + message);
+        assertTrue(!message.matches("(?s).*(Exception|com\\.fasterxml|(?<!etc/)org\\.latentlab).*"), "no Java internals: " + message);
+        return e;
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsPathAndTheTypeExpected() {
+        reader.read(VALID, Path.of("/specs"));
+        assertEquals("The spec's field 'dataset.train' must be a whole number; fix its value.",
+                refused(VALID.replace("\"train\": 16", "\"train\": \"16\"")).getMessage());
+        assertEquals("The spec's field 'training.learningRate' must be a number; fix its value.",
+                refused(VALID.replace("0.001", "\"fast\"")).getMessage());
+        assertEquals("The spec's field 'name' must be a string; fix its value.",
+                refused(VALID.replace("\"name\": \"x\"", "\"name\": 5")).getMessage());
+        assertEquals("The spec's field 'method.name' must be a string; fix its value.",
+                refused(VALID.replace("\"cot\"", "true")).getMessage());
+        assertEquals("The spec's field 'evaluation.files' must be a list; fix its value.",
+                refused(VALID.replace("\"files\": []", "\"files\": {}")).getMessage());
+        assertEquals("The spec's field 'training.batchSize' must be a whole number; fix its value.",
+                refused(VALID.replace("\"batchSize\": 8", "\"batchSize\": 1e9")).getMessage());
+        assertTrue(refused(VALID.replace("{\"name\": \"cot\"}", "\"cot\"")).getMessage().startsWith("The spec's field 'method' must be"));
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsNamed() {
+        assertEquals("The spec's field 'dataset.train' holds 99999999999, which is out of range for a whole number (at most "
+                + "2147483647, line 1); give a smaller value.", refused(VALID.replace("\"train\": 16", "\"train\": 99999999999")).getMessage());
+    }
+
+    @Test
+    void anEvaluationFileOutsideTheDataRootsIsRefusedWhenRead() {
+        reader.dataRoots(DataRoots.of(List.of(Path.of("/specs/data"))));
+        reader.read(VALID.replace("\"files\": []", "\"files\": [{\"name\": \"v\", \"path\": \"data/v.json\"}]"), Path.of("/specs"));
+        assertEquals("The evaluation file 'v' at /etc/passwd is outside the allowed data roots (/specs/data); move it under one of them"
+                + " or add its folder to dataRoots in etc/org.latentlab.core.cfg.",
+                refused(VALID.replace("\"files\": []", "\"files\": [{\"name\": \"v\", \"path\": \"data/../../../etc/passwd\"}]")).getMessage());
+    }
+
+    @Test
+    void aPathThatIsNoPathIsRefused() {
+        assertTrue(refused(VALID.replace("\"files\": []", "\"files\": [{\"name\": \"v\", \"path\": \"a\\u0000b\"}]")).getMessage()
+                .startsWith("The evaluation file 'v' has the path 'a?b', which is not a valid path"));
+    }
+
+    @Test
+    void brokenJsonIsNamedWithoutTheParsersInternals() {
+        assertEquals("The spec is not valid JSON (line 1, column 21): Non-standard token 'NaN', which JSON does not allow; write a finite"
+                + " number.", refused("{\"seed\": 1, \"x\": NaN}").getMessage());
+        String closed = refused("{\"seed\": 1]").getMessage();
+        assertTrue(closed.startsWith("The spec is not valid JSON (line 1, column ") && closed.endsWith(": Unexpected close marker ']':"
+                + " expected '}'."), closed);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.latentlab.api.ComponentName;
@@ -41,11 +42,27 @@ import org.osgi.service.component.annotations.Component;
 @ComponentName("multiplication")
 public final class MultiplicationAdapter implements DatasetAdapter {
 
-    /** The options, and no more examples than there are distinct problems of that many digits. */
+    /**
+     * The options, the excluded files (read now, so that a broken line is named before training), and no more
+     * examples than there are distinct problems of that many digits outside them.
+     */
     @Override
     public void checkOptions(DatasetSpec spec) {
         MultiplicationOptions options = MultiplicationOptions.from(spec.options());
-        checkSizes(spec, options, 0);
+        Set<String> excluded;
+        try {
+            excluded = excluded(options);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        checkSizes(spec, options, excluded.size());
+    }
+
+    /** The files of {@code exclude}, not yet checked to exist, so that the platform can check where they lie first. */
+    @Override
+    public Map<String, List<Path>> files(DatasetSpec spec) {
+        List<Path> files = MultiplicationOptions.paths(spec.options().get(MultiplicationOptions.EXCLUDE));
+        return files.isEmpty() ? Map.of() : Map.of(MultiplicationOptions.EXCLUDE, files);
     }
 
     @Override

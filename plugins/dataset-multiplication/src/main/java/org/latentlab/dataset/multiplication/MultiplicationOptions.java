@@ -47,6 +47,18 @@ record MultiplicationOptions(int digits, List<Path> exclude) {
     }
 
     private static List<Path> exclude(Object value) {
+        List<Path> files = paths(value);
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("The multiplication option '" + EXCLUDE + "' names " + file
+                        + ", which is not a file; give the path of a published file such as 4x4_valid.txt.");
+            }
+        }
+        return files;
+    }
+
+    /** The paths an {@code exclude} value names, whether or not they exist; a value that is no path is refused. */
+    static List<Path> paths(Object value) {
         if (value == null) {
             return List.of();
         }
@@ -61,12 +73,8 @@ record MultiplicationOptions(int digits, List<Path> exclude) {
             try {
                 file = Path.of(text.trim());
             } catch (InvalidPathException e) {
-                throw new IllegalArgumentException("The multiplication option '" + EXCLUDE + "' names '" + text
-                        + "', which is not a valid path.", e);
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("The multiplication option '" + EXCLUDE + "' names " + file
-                        + ", which is not a file; give the path of a published file such as 4x4_valid.txt.");
+                throw new IllegalArgumentException("The multiplication option '" + EXCLUDE + "' names '" + text.replaceAll("\\p{Cntrl}", "?")
+                        + "', which is not a valid path; give the path of a published file such as 4x4_valid.txt.", e);
             }
             files.add(file);
         }

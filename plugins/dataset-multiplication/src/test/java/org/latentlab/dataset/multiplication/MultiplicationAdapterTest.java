@@ -43,6 +43,30 @@ class MultiplicationAdapterTest {
     }
 
     /** A run is repeated from its spec and seed alone, so the same seed must give the same examples. */
+    /** The platform checks where the files of exclude lie before anything opens them, so files() names them unopened. */
+    @Test
+    void theFilesOfExcludeAreNamedWithoutBeingOpened() throws IOException {
+        DatasetSpec none = new DatasetSpec("multiplication", 10, 0, 0, Map.of());
+        assertEquals(Map.of(), adapter.files(none));
+        DatasetSpec one = new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", "/no/such/4x4_valid.txt"));
+        assertEquals(Map.of("exclude", List.of(Path.of("/no/such/4x4_valid.txt"))), adapter.files(one));
+        DatasetSpec two = new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", List.of("a.txt", "../b.txt")));
+        assertEquals(Map.of("exclude", List.of(Path.of("a.txt"), Path.of("../b.txt"))), adapter.files(two));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> adapter.files(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", 5))));
+        assertEquals("The multiplication option 'exclude' must be the path of a published file, or a list of such paths, not '5'.",
+                bad.getMessage());
+        IllegalArgumentException notAFile = assertThrows(IllegalArgumentException.class,
+                () -> adapter.checkOptions(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", folder.toString()))));
+        assertTrue(notAFile.getMessage().endsWith(", which is not a file; give the path of a published file such as 4x4_valid.txt."),
+                notAFile.getMessage());
+        Path broken = Files.writeString(folder.resolve("broken.txt"), "\n\n7 4 * 3 1 without steps\n");
+        IllegalArgumentException line = assertThrows(IllegalArgumentException.class,
+                () -> adapter.checkOptions(new DatasetSpec("multiplication", 10, 0, 0, Map.of("exclude", broken.toString()))));
+        assertEquals("The multiplication file " + broken + " is malformed: line 3 must hold one '||' between the question and the steps.",
+                line.getMessage());
+    }
+
     @Test
     void theSameSeedGivesTheSameData() throws IOException {
         Dataset a = load(300, 50, 60, null, 42L);

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,7 +65,12 @@ final class ProntoQaFile {
         String stem = stem(file);
         List<Example> examples = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
-            examples.add(problem(file, stem, i, root.get(i)));
+            try {
+                examples.add(problem(file, stem, i, root.get(i)));
+            } catch (Malformed e) {
+                throw new IOException("The ProntoQA file " + file + " is malformed: " + e.getMessage() + ", in the record that starts on line "
+                        + line(file, i) + ".", e);
+            }
         }
         return examples;
     }
@@ -137,8 +144,31 @@ final class ProntoQaFile {
         return out;
     }
 
+    /** What is wrong with one record, without the file and the line, which {@link #read} adds. */
+    private static final class Malformed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String detail) {
+            super(detail);
+        }
+    }
+
     private static IOException malformed(Path file, String at, String problem) {
-        return new IOException("The ProntoQA file " + file + " is malformed: " + at + " " + problem + ".");
+        return new Malformed(at + " " + problem);
+    }
+
+    /** The line on which the file's record {@code index} (from 0) starts, read again only when that record is malformed. */
+    private static int line(Path file, int index) throws IOException {
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = JSON.getFactory().createParser(in)) {
+            parser.nextToken();
+            for (int i = 0; parser.nextToken() != null && parser.currentToken() != JsonToken.END_ARRAY; i++) {
+                if (i == index) {
+                    return parser.currentTokenLocation().getLineNr();
+                }
+                parser.skipChildren();
+            }
+        }
+        return -1;
     }
 
     private static String kind(JsonNode node) {
@@ -153,9 +183,10 @@ final class ProntoQaFile {
         };
     }
 
-    /** Jackson's own wording, on one line and without a final full stop. */
+    /** Jackson's own wording, on one line, without its "[Source: ...]" locations and without a final full stop. */
     private static String clause(String message) {
-        String line = message == null ? "unreadable content" : message.replaceAll("\\s+", " ").trim();
+        String line = message == null ? "unreadable content" : message.replaceAll("\\s+", " ")
+                .replaceAll("\\s*\\([^()]*\\[Source:.*$", "").replaceAll("\\s*\\[Source:.*$", "").replaceAll("`[^`]*`", "").trim();
         return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 

@@ -79,21 +79,31 @@ class ProntoQaFileTest {
         assertRefused(write("broken.json", "[{\"question\": \"Stella is a"), "broken.json is not valid JSON (line 1");
         assertRefused(write("object.json", "{\"question\": \"x\"}"), "object.json must hold a JSON list of problems, not an object.");
         assertRefused(write("empty.json", ""), "empty.json is empty");
-        assertRefused(write("item.json", "[[\"Stella\"]]"), "item.json is malformed: [0] is a list, not a problem object.");
+        assertRefused(write("item.json", "[[\"Stella\"]]"), "item.json is malformed: [0] is a list, not a problem object, in the record that starts on line 1.");
         assertRefused(write("missing.json", COCONUT_EXAMPLE.replace("\"answer\": \"False\"", "\"answer\": null")),
                 "missing.json is malformed: [0] has no 'answer'");
         assertRefused(write("answer.json", COCONUT_EXAMPLE.replace("\"answer\": \"False\"", "\"answer\": \"No\"")),
-                "answer.json is malformed: [0].answer is \"No\", not True or False.");
+                "answer.json is malformed: [0].answer is \"No\", not True or False");
         assertRefused(write("flag.json", COCONUT_EXAMPLE.replace("\"answer\": \"False\"", "\"answer\": false")),
-                "flag.json is malformed: [0].answer must be a string, not a boolean.");
+                "flag.json is malformed: [0].answer must be a string, not a boolean");
         assertRefused(write("steps.json", COCONUT_EXAMPLE.replace("\"steps\": [", "\"steps\": [3, ")),
-                "steps.json is malformed: [0].steps[0] must be a string, not a number.");
+                "steps.json is malformed: [0].steps[0] must be a string, not a number");
         assertRefused(write("extra.json", COCONUT_EXAMPLE.replace("\"answer\": \"False\"", "\"answer\": \"False\", \"hops\": 5")),
-                "extra.json is malformed: [0].hops is not a ProntoQA field (the fields are question, steps, answer).");
+                "extra.json is malformed: [0].hops is not a ProntoQA field (the fields are question, steps, answer)");
         assertRefused(write("query.json", COCONUT_EXAMPLE.replace(" True or false: Stella is not floral.", "")),
                 "query.json is malformed: [0].question does not end with a query of the form 'True or false: <entity> is [not] <property>.'");
         assertRefused(folder.resolve("absent.json"), "absent.json does not exist");
         assertRefused(folder, "is not a regular file");
+    }
+
+    @Test
+    void aMalformedRecordIsNamedWithTheLineItStartsOn() throws IOException {
+        String good = COCONUT_EXAMPLE.strip();
+        String records = good.substring(1, good.length() - 1).strip();
+        Path file = write("lines.json", "[\n" + records + ",\n" + records + ",\n  {\"question\": 7}\n]\n");
+        int line = (int) ("[\n" + records + ",\n" + records + ",\n").chars().filter(c -> c == '\n').count() + 1;
+        assertRefused(file, "lines.json is malformed: [2].question must be a string, not a number");
+        assertRefused(file, ", in the record that starts on line " + line + ".");
     }
 
     private void assertRefused(Path file, String expected) {

@@ -101,6 +101,8 @@ class ProsQaFileTest {
     @Test
     void malformedFilesAreRefusedWithOneClearSentence() throws IOException {
         assertRefused(write("broken.json", "[{\"question\": \"Is Tom a"), "broken.json is not valid JSON (line 1");
+        assertRefused(write("truncated.json", "[{\"question\": \"Is Tom a yumpus?\""),
+                "truncated.json is not valid JSON (line 1, column 33): Unexpected end-of-input: expected close marker for Object.");
         assertRefused(write("object.json", "{\"question\": \"x\"}"), "object.json must hold a JSON list of problems, not an object.");
         assertRefused(write("empty.json", ""), "empty.json is empty");
         assertRefused(write("missing.json", ONE_PROBLEM.replace("\"answer\": \"Tom is a yumpus.\",", "")),
@@ -109,12 +111,23 @@ class ProsQaFileTest {
                 "edge.json is malformed: [0].edges[2][1] is 9, which is not a node index (0 to 4");
         assertRefused(write("pair.json", ONE_PROBLEM.replace("[2, 4]", "[2]")), "pair.json is malformed: [0].edges[2] must be a [src, dst] pair");
         assertRefused(write("steps.json", ONE_PROBLEM.replace("\"steps\": [", "\"steps\": [3, ")),
-                "steps.json is malformed: [0].steps[0] must be a string, not a number.");
+                "steps.json is malformed: [0].steps[0] must be a string, not a number, in the record that starts on line 1.");
         assertRefused(write("extra.json", ONE_PROBLEM.replace("\"root\": 0", "\"root\": 0, \"rooot\": 1")),
                 "extra.json is malformed: [0].rooot is not a ProsQA field");
         assertRefused(write("root.json", ONE_PROBLEM.replace("\"root\": 0", "\"root\": \"Tom\"")),
                 "root.json is malformed: [0].root is \"Tom\", which is not a node index");
         assertRefused(folder.resolve("absent.json"), "absent.json does not exist");
+    }
+
+    @Test
+    void aMalformedRecordIsNamedWithTheLineItStartsOn() throws IOException {
+        String good = ONE_PROBLEM.strip();
+        String record = good.substring(1, good.length() - 1).strip();
+        String before = "[\n" + record + ",\n" + record + ",\n";
+        Path file = write("lines.json", before + record.replace("\"question\": \"", "\"question\": 5, \"q\": \"") + "\n]\n");
+        int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+        assertRefused(file, "lines.json is malformed: [2].q is not a ProsQA field");
+        assertRefused(file, ", in the record that starts on line " + line + ".");
     }
 
     private void assertRefused(Path file, String expected) {
