@@ -1,5 +1,6 @@
 package org.latentlab.core;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,10 +64,16 @@ public final class Orchestrator implements ExperimentService {
     private final ComponentCatalog catalog = new ComponentCatalog();
     private final SpecReader reader = new SpecReader();
     private final Map<String, TrainingRun> active = new ConcurrentHashMap<>();
+    /** A run's {@code origin.json}: the folder its spec was read from. */
+    record Origin(String specFolder) {
+    }
+
+    static final String ORIGIN = "origin.json";
+
     /** The runs waiting for the trainer, the next first; mirrored in the store's queue.json. */
     private final List<String> queue = new ArrayList<>();
-    /** Runs waiting for a part to come back into the registry. */
-    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Runs waiting for a part to come back into the registry, in the order they began to wait (queue order after a restart). */
+    private final Set<String> waiting = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
     /** Runs that ended while the store could not record it: their last status lives here. */
     private final Map<String, RunStatus> unrecorded = new ConcurrentHashMap<>();
     private volatile ComputeEngine engine;
@@ -507,6 +514,11 @@ public final class Orchestrator implements ExperimentService {
         TrainingRun run;
         try {
             id = store.newRun(spec.name() == null ? experiment.method().name() : spec.name());
+            Path folder = reader.folder(spec);
+            if (folder != null) {
+                // a resumed run's files are checked against the data roots of the folder its spec came from
+                store.write(store.path(id, ORIGIN), new Origin(folder.toString()));
+            }
             run = new TrainingRun(id, experiment, store, engine, catalog, this::finished);
         } catch (RunStore.Unwritable e) {
             throw new IllegalStateException("The run store at " + store.root() + " cannot take a new run (" + rootMessage(e)
@@ -563,7 +575,11 @@ public final class Orchestrator implements ExperimentService {
         if (store == null) {
             return;
         }
-        for (String id : List.copyOf(waiting)) {
+        List<String> ids;
+        synchronized (waiting) {
+            ids = List.copyOf(waiting);
+        }
+        for (String id : ids) {
             if (active.containsKey(id)) {
                 continue;
             }
@@ -601,7 +617,8 @@ public final class Orchestrator implements ExperimentService {
         Path folder = store.folder(s.id()).orElseThrow(() -> new IllegalArgumentException("There is no run '" + s.id() + "'."));
         ExperimentSpec spec;
         try {
-            spec = reader.read(Files.readString(folder.resolve(RunStore.SPEC)), folder);
+            Path base = store.read(folder.resolve(ORIGIN), Origin.class).map(o -> Path.of(o.specFolder())).orElse(folder);
+            spec = reader.read(Files.readString(folder.resolve(RunStore.SPEC)), base);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("The spec of run '" + s.id() + "' cannot be read (" + e.getMessage() + ").", e);
         }
