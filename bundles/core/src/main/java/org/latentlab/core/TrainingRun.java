@@ -87,20 +87,11 @@ final class TrainingRun implements Runnable {
     /** The evaluation of the test split after supervised training and before policy optimization. */
     static final String SUPERVISED_TEST = "test-supervised";
 
+    /** A new run, recorded with its spec and queued. */
     TrainingRun(String id, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
                 Consumer<TrainingRun> onFinish) {
-        this.id = id;
-        this.experiment = experiment;
-        this.spec = experiment.spec();
-        this.store = store;
-        this.engine = engine;
-        this.catalog = catalog;
-        this.onFinish = onFinish;
-        this.checkpoints = new Checkpoints(store, id);
-        this.resumeFrom = null;
-        this.status = RunStatus.queued(id, spec.name(), experiment.method().name());
-        store.write(store.path(id, RunStore.SPEC), spec);
-        store.writeStatus(status);
+        this(RunStatus.queued(id, experiment.spec().name(), experiment.method().name()), experiment, store, engine, catalog, onFinish,
+                null, true);
     }
 
     /**
@@ -109,7 +100,14 @@ final class TrainingRun implements Runnable {
      */
     TrainingRun(RunStatus previous, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
                 Consumer<TrainingRun> onFinish, Checkpoints.Saved from) {
-        this.id = previous.id();
+        this(previous.with(RunState.QUEUED, from == null ? "queued to train again from the start"
+                : "queued to continue from its checkpoint at step " + from.state().step()), experiment, store, engine, catalog, onFinish,
+                from, false);
+    }
+
+    private TrainingRun(RunStatus queued, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
+                        Consumer<TrainingRun> onFinish, Checkpoints.Saved from, boolean recordSpec) {
+        this.id = queued.id();
         this.experiment = experiment;
         this.spec = experiment.spec();
         this.store = store;
@@ -119,8 +117,11 @@ final class TrainingRun implements Runnable {
         this.checkpoints = new Checkpoints(store, id);
         this.resumeFrom = from;
         this.checkpointStep = from == null ? -1 : from.state().step();
-        update(previous.with(RunState.QUEUED, from == null ? "queued to train again from the start"
-                : "queued to continue from its checkpoint at step " + from.state().step()));
+        this.status = queued;
+        if (recordSpec) {
+            store.write(store.path(id, RunStore.SPEC), spec);
+        }
+        store.writeStatus(queued);
     }
 
     String id() {

@@ -94,7 +94,8 @@ class OrchestratorTest {
 
     @Test
     void aRunTrainsEvaluatesAndRecordsEverything() throws Exception {
-        Path shared = sharedProsQa();
+        // a copy of the published file beside the spec, inside its data roots
+        Path shared = sharedProsQa() == null ? null : Files.copy(sharedProsQa(), runs.resolve("prosqa_valid.json"));
         String files = """
                 , "evaluation": {"maxNewTokens": 40, "limit": 4, "files": [%s]}
                 """.formatted(shared == null ? "" : "{\"name\": \"prosqa_valid\", \"path\": \"" + shared + "\"}");

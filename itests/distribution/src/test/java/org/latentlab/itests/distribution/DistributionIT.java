@@ -552,7 +552,7 @@ class DistributionIT {
                     return false;
                 }
             }).collect(Collectors.toList());
-            assertEquals(1, matching.size(), () -> "one run of " + name + ": " + matching);
+            assertEquals(1, matching.size(), () -> "one run of " + name + " is recorded in " + runs + ": " + matching);
             return matching.get(0).getFileName().toString();
         }
     }
@@ -721,18 +721,9 @@ class DistributionIT {
     private String assertRecorded(String name) throws IOException {
         Path runs = home.resolve("data/latentlab/runs");
         assertTrue(Files.isDirectory(runs), "runs are recorded in " + runs);
-        try (Stream<Path> dirs = Files.list(runs)) {
-            List<Path> matching = dirs.filter(dir -> {
-                try {
-                    return Files.readString(dir.resolve("spec.json")).contains("\"" + name + "\"");
-                } catch (IOException e) {
-                    return false;
-                }
-            }).collect(Collectors.toList());
-            assertEquals(1, matching.size(), () -> "one run of " + name + " is recorded in " + runs + ": " + matching);
-            assertTrue(Files.isRegularFile(matching.get(0).resolve("result.json")), "the run's result.json is recorded");
-            return matching.get(0).getFileName().toString();
-        }
+        String id = runIdNamed(name);
+        assertTrue(Files.isRegularFile(runs.resolve(id).resolve("result.json")), "the run's result.json is recorded");
+        return id;
     }
 
     /** The shell command's output, through bin/latentlab; fails the test when the command fails. */
