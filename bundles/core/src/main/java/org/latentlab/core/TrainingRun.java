@@ -234,7 +234,7 @@ final class TrainingRun implements Runnable {
             }
             CurriculumStage last = curriculum.last();
             if (grpo != null && (from == null || Checkpoint.POLICY.equals(from.phase()))) {
-                if (from == null) {
+                if (evaluations.stream().noneMatch(e -> e.set().equals(SUPERVISED_TEST))) {
                     // the supervised policy's accuracy first, so that one run shows what policy optimization added
                     evaluations.add(engine.withoutGradients(() -> evaluate(model, vocabulary, last, SUPERVISED_TEST, evaluationSets.get("test"))));
                 }
@@ -471,7 +471,8 @@ final class TrainingRun implements Runnable {
                 new Decoding(spec.evaluation().maxNewTokens()));   // rollouts answer at most as long as evaluation lets them
         long steps = GroupRelativePolicyOptimization.plannedSteps(grpo, train.size());
         int every = spec.training().checkpointEvery();
-        Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary, from == null) : null;
+        // the reference is the supervised model: kept when GRPO starts, read back when a run resumes part way through it
+        Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary, from == null || from.phaseStep() == 0) : null;
         try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
                 experiment.method().service().learningRateScales(spec.method().options()))) {
             if (from != null) {

@@ -242,6 +242,55 @@ class CheckpointResumeTest {
         assertEquals(List.of(), orchestrator.queue());
     }
 
+    /** The exact-answer reward, holding the trainer at its n-th score so that a test acts during policy optimization. */
+    static final class GatedReward implements org.latentlab.api.reward.Reward {
+        final org.latentlab.api.reward.Reward reward = new org.latentlab.reward.exact.ExactAnswerReward();
+        final Gate gate = new Gate();
+
+        @Override
+        public double score(org.latentlab.api.data.Example example, org.latentlab.api.method.Answer answer, Map<String, Object> options) {
+            gate.run(null);
+            return reward.score(example, answer, options);
+        }
+    }
+
+    @Test
+    void aRunStoppedDuringPolicyOptimizationResumesToTheParametersOfAnUninterruptedOne() throws Exception {
+        GatedReward reward = new GatedReward();
+        orchestrator.register(ComponentKind.REWARD, "gated", reward, "1.0.0");
+        String grpo = """
+                {"name": "%s", "seed": 5,
+                 "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                 "method": {"name": "cot"},
+                 "training": {"epochs": 1, "batchSize": 8, "logEvery": 1, "checkpointEvery": 2},
+                 "grpo": {"reward": {"name": "gated"}, "epochs": 3, "prompts": 2, "groupSize": 2, "klWeight": 0.1},
+                 "evaluation": {"maxNewTokens": 20, "limit": 4}}
+                """;
+        String reference = orchestrator.submit(orchestrator.parse(grpo.formatted("grpo-reference"), runs));
+        awaitState(orchestrator, reference, RunState.COMPLETED);
+        int scoresPerRun = reward.gate.calls.get();
+        assertEquals(2 + 3 * 8, orchestrator.result(reference).orElseThrow().steps(), "2 supervised steps, then 3 epochs of 8 GRPO steps");
+
+        // four rollouts (2 prompts x 2) are scored per GRPO step: hold in the 5th (step 7 of the run), past the checkpoint of step 6
+        reward.gate.holdAt(scoresPerRun + 4 * 4 + 1);
+        String cut = orchestrator.submit(orchestrator.parse(grpo.formatted("grpo-cut"), runs));
+        reward.gate.awaitHeld();
+        orchestrator.cancel(cut);
+        reward.gate.release.countDown();
+        awaitState(orchestrator, cut, RunState.CANCELLED);
+        Checkpoints.Saved saved = new Checkpoints(new RunStore(runs), cut).latest().orElseThrow();
+        assertEquals(Checkpoint.POLICY, saved.state().phase());
+        assertEquals(6, saved.state().step());
+        assertEquals(List.of(TrainingRun.SUPERVISED_TEST), saved.state().evaluations().stream().map(e -> e.set()).toList(),
+                "the evaluation before policy optimization is kept with the checkpoint");
+
+        orchestrator.resume(cut);
+        awaitState(orchestrator, cut, RunState.COMPLETED);
+        assertSameRun(reference, cut);
+        assertEquals(accuracies(reference), accuracies(cut), "both evaluations, before and after policy optimization, are the same");
+    }
+
     /** A loss that turns NaN at its fifth call, as an exploding run's would. */
     static final class Poisoned implements org.latentlab.api.method.SupervisionLoss {
         final AtomicInteger calls = new AtomicInteger();
@@ -331,6 +380,12 @@ class CheckpointResumeTest {
         assertEquals(r.evaluations().get(0).accuracy(), s.evaluations().get(0).accuracy());
         assertEquals(Files.readString(runs.resolve(reference).resolve("predictions-test.json")),
                 Files.readString(runs.resolve(resumed).resolve("predictions-test.json")), "the same answers");
+    }
+
+    private Map<String, Double> accuracies(String id) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        orchestrator.result(id).orElseThrow().evaluations().forEach(e -> out.put(e.set(), e.accuracy()));
+        return out;
     }
 
     private static Map<Long, Double> losses(List<MetricsRecord> metrics) {
