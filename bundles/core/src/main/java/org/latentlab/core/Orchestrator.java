@@ -557,7 +557,7 @@ public final class Orchestrator implements ExperimentService {
     }
 
     /** When a run ends: a run that waits for a part continues at once if the part is already back. */
-    private void finished(TrainingRun run) {
+    private synchronized void finished(TrainingRun run) {
         active.remove(run.id());
         if (!run.recorded()) {
             unrecorded.put(run.id(), run.status());
@@ -672,8 +672,13 @@ public final class Orchestrator implements ExperimentService {
     }
 
     @Override
-    public boolean cancel(String id) {
+    public synchronized boolean cancel(String id) {
         TrainingRun run = active.get(id);
+        if (run == null && waiting.remove(id)) {
+            // a run waiting for a part: it is not queued again when the part comes back
+            store.status(id).ifPresent(s -> store.writeStatus(s.with(RunState.CANCELLED, "cancelled while " + s.message())));
+            return true;
+        }
         if (run == null || run.status().state().finished()) {
             return false;
         }

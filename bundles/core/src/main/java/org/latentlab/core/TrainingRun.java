@@ -142,6 +142,8 @@ final class TrainingRun implements Runnable {
         cancelled = true;
         if (status.state() == RunState.QUEUED) {
             update(status.with(RunState.CANCELLED, "cancelled before it started"));
+        } else if (status.state() == RunState.WAITING) {
+            update(status.with(RunState.CANCELLED, "cancelled while " + status.message()));
         }
     }
 
@@ -156,7 +158,11 @@ final class TrainingRun implements Runnable {
                     : "resuming from its checkpoint at step " + resumeFrom.state().step()));
             execute();
         } catch (Stop stop) {
-            update(status.with(stop.state, stop.state == RunState.WAITING ? waitingMessage(stop.getMessage()) : stop.getMessage()));
+            if (stop.state == RunState.WAITING && cancelled) {
+                update(status.with(RunState.CANCELLED, "cancelled while " + waitingMessage(stop.getMessage())));
+            } else {
+                update(status.with(stop.state, stop.state == RunState.WAITING ? waitingMessage(stop.getMessage()) : stop.getMessage()));
+            }
         } catch (Throwable e) {
             keepStackTrace(e);
             ComponentRef<?> gone = withdrawnPart();

@@ -202,9 +202,26 @@ class CheckpointResumeTest {
         assertEquals(5, new Checkpoints(new RunStore(runs), swapped).latest().orElseThrow().state().step());
 
         // a new provider of the method (as after bundle:update) lets it continue at once
+        assertFalse(orchestrator.queue().contains(swapped), "a waiting run is not in the queue");
         orchestrator.register(ComponentKind.METHOD, "coconut", new Coconut(), "1.0.1");
         awaitState(orchestrator, swapped, RunState.COMPLETED);
         assertSameRun(reference, swapped);
+    }
+
+    @Test
+    void aWaitingRunThatIsCancelledStaysCancelledWhenItsPartComesBack() throws Exception {
+        gate.holdAt(3);
+        String id = orchestrator.submit(coconut("cancelled-while-waiting", ""));
+        gate.awaitHeld();
+        orchestrator.unregister(ComponentKind.METHOD, coconutMethod);
+        gate.release.countDown();
+        awaitState(orchestrator, id, RunState.WAITING);
+        assertTrue(orchestrator.cancel(id), "a waiting run can be cancelled");
+        assertEquals(RunState.CANCELLED, orchestrator.status(id).orElseThrow().state());
+        orchestrator.register(ComponentKind.METHOD, "coconut", new Coconut(), "1.0.1");
+        Thread.sleep(300);
+        assertEquals(RunState.CANCELLED, orchestrator.status(id).orElseThrow().state(), "the method's return does not restart it");
+        assertEquals(List.of(), orchestrator.queue());
     }
 
     @Test
