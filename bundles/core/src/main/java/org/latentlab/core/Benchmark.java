@@ -37,10 +37,7 @@ final class Benchmark {
 
     static BenchmarkResult run(ComputeEngine engine, Experiment experiment, BenchmarkOptions options) throws Exception {
         ExperimentSpec spec = experiment.spec();
-        Dataset data = experiment.dataset().service().load(spec.dataset(), spec.seed());
-        if (data.train().isEmpty()) {
-            throw new SpecException("The dataset '" + experiment.dataset().name() + "' produced no training examples to benchmark with.");
-        }
+        Dataset data = trainingData(experiment, "benchmark");
         Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
         Device device = engine.device(spec.device());
         Curriculum curriculum = experiment.method().service().curriculum(spec.method().options(), spec.training().epochs());
@@ -57,8 +54,7 @@ final class Benchmark {
         double latent = 0;
         double answerMillis = Double.NaN;
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
-             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
-                experiment.method().service().learningRateScales(spec.method().options()))) {
+             AdamW optimizer = TrainingStep.optimizer(experiment, model)) {
             List<Example> shuffled = new ArrayList<>(data.train());
             for (int i = 0; i < options.warmup() + options.steps(); i++) {
                 stopIfInterrupted();
@@ -105,10 +101,7 @@ final class Benchmark {
      */
     static SoakResult soak(ComputeEngine engine, Experiment experiment, int steps, int every) throws Exception {
         ExperimentSpec spec = experiment.spec();
-        Dataset data = experiment.dataset().service().load(spec.dataset(), spec.seed());
-        if (data.train().isEmpty()) {
-            throw new SpecException("The dataset '" + experiment.dataset().name() + "' produced no training examples to train with.");
-        }
+        Dataset data = trainingData(experiment, "train");
         Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
         Device device = engine.device(spec.device());
         CurriculumStage stage = experiment.method().service().curriculum(spec.method().options(), spec.training().epochs()).last();
@@ -116,8 +109,7 @@ final class Benchmark {
         List<SoakResult.Sample> samples = new ArrayList<>();
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
-             AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
-                experiment.method().service().learningRateScales(spec.method().options()))) {
+             AdamW optimizer = TrainingStep.optimizer(experiment, model)) {
             List<Example> shuffled = new ArrayList<>(data.train());
             long since = System.nanoTime();
             for (int i = 0; i < steps; i++) {
@@ -133,6 +125,15 @@ final class Benchmark {
             }
         }
         return new SoakResult(spec.name() == null ? experiment.method().name() : spec.name(), experiment.method().name(), steps, samples);
+    }
+
+    /** The spec's dataset, which must have training examples to time or soak. */
+    private static Dataset trainingData(Experiment experiment, String purpose) throws java.io.IOException {
+        Dataset data = experiment.dataset().service().load(experiment.spec().dataset(), experiment.spec().seed());
+        if (data.train().isEmpty()) {
+            throw new SpecException("The dataset '" + experiment.dataset().name() + "' produced no training examples to " + purpose + " with.");
+        }
+        return data;
     }
 
     /** The process's resident set size from /proc/self/status, or -1 where there is no such file. */

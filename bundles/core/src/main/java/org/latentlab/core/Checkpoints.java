@@ -91,10 +91,14 @@ final class Checkpoints {
         return Optional.of(new Saved(folder, store.read(folder.resolve(STATE), Checkpoint.class).orElseThrow()));
     }
 
-    /** Loads a checkpoint's parameters into the model and, when it has one and one is given, its state into the optimizer. */
-    static void restore(Saved saved, Backbone model, AdamW optimizer) throws IOException {
+    /** Loads a checkpoint's parameters into the model. */
+    static void restoreModel(Saved saved, Backbone model) throws IOException {
         model.load(saved.folder().resolve(MODEL));
-        if (optimizer != null && saved.hasOptimizer()) {
+    }
+
+    /** Loads a checkpoint's optimizer state, when it has one (a checkpoint at the start of a phase has none). */
+    static void restoreOptimizer(Saved saved, AdamW optimizer) throws IOException {
+        if (saved.hasOptimizer()) {
             optimizer.load(saved.folder().resolve(OPTIMIZER));
         }
     }

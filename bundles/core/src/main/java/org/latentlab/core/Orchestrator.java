@@ -584,7 +584,7 @@ public final class Orchestrator implements ExperimentService {
                 continue;
             }
             try {
-                store.status(id).filter(s -> s.state() == RunState.WAITING).ifPresentOrElse(this::requeue, () -> waiting.remove(id));
+                store.status(id).filter(s -> s.state() == RunState.WAITING).ifPresent(this::requeue);
                 waiting.remove(id);
             } catch (SpecException stillMissing) {
                 // it keeps waiting

@@ -214,7 +214,7 @@ final class TrainingRun implements Runnable {
             List<EvaluationResult> evaluations = new ArrayList<>();
             Checkpoint from = resumeFrom == null ? null : resumeFrom.state();
             if (from != null) {
-                Checkpoints.restore(resumeFrom, model, null);
+                Checkpoints.restoreModel(resumeFrom, model);
                 progress.restore(from);
                 order.restore(from.order());
                 sampling.restore(from.sampling());
@@ -322,13 +322,6 @@ final class TrainingRun implements Runnable {
         checkpointStep = p.step;
     }
 
-    /** Loads the optimizer's state of the checkpoint this run resumes from, which is a checkpoint of the phase it trains. */
-    private void restoreOptimizer(AdamW optimizer) throws IOException {
-        if (resumeFrom.hasOptimizer()) {
-            optimizer.load(resumeFrom.folder().resolve(Checkpoints.OPTIMIZER));
-        }
-    }
-
     /** Drops the metrics and training-probe lines of steps after {@code step}: the resumed run writes them again. */
     private void dropRecordsAfter(long step) throws IOException {
         Path dir = store.path(id, "");
@@ -411,10 +404,9 @@ final class TrainingRun implements Runnable {
     private void train(Backbone model, Vocabulary vocabulary, Curriculum curriculum, List<Example> train, long steps, ResumableRandom order,
                        Progress progress, Checkpoint from) throws Exception {
         TrainingSpec training = spec.training();
-        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), training.weightDecay(),
-                experiment.method().service().learningRateScales(spec.method().options()))) {
+        try (AdamW optimizer = TrainingStep.optimizer(experiment, model)) {
             if (from != null) {
-                restoreOptimizer(optimizer);
+                Checkpoints.restoreOptimizer(resumeFrom, optimizer);
             }
             LearningRateSchedule schedule = new LearningRateSchedule(training.learningRate(), training.warmupSteps(), steps);
             long step = from == null ? 0 : from.phaseStep();
@@ -479,10 +471,9 @@ final class TrainingRun implements Runnable {
         int every = spec.training().checkpointEvery();
         // the reference is the supervised model: kept when GRPO starts, read back when a run resumes part way through it
         Backbone reference = grpo.klWeight() > 0 ? frozenCopy(model, vocabulary, from == null || from.phaseStep() == 0) : null;
-        try (AdamW optimizer = new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
-                experiment.method().service().learningRateScales(spec.method().options()))) {
+        try (AdamW optimizer = TrainingStep.optimizer(experiment, model)) {
             if (from != null) {
-                restoreOptimizer(optimizer);
+                Checkpoints.restoreOptimizer(resumeFrom, optimizer);
             }
             long step = from == null ? 0 : from.phaseStep();
             for (int epoch = from == null ? 0 : from.epoch(); epoch < grpo.epochs(); epoch++) {
@@ -736,8 +727,8 @@ final class TrainingRun implements Runnable {
 
     /** Records a new status; when the store cannot take it, the status is kept in memory and the run says so. */
     private void update(RunStatus next) {
-        status = next;
         try {
+            // on disk first: whoever sees the new state in memory finds it recorded
             store.writeStatus(next);
             recorded = true;
         } catch (java.io.UncheckedIOException e) {
@@ -745,6 +736,8 @@ final class TrainingRun implements Runnable {
             if (!next.state().finished() && next.state() != RunState.WAITING) {
                 throw e;
             }
+        } finally {
+            status = next;
         }
     }
 

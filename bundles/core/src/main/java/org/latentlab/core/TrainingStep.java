@@ -67,6 +67,13 @@ final class TrainingStep {
      * A fresh backbone of the spec's shape over {@code vocabulary}, its special tokens initialised by the method; the
      * caller closes it.
      */
+    /** AdamW over the model's parameters with the spec's weight decay and the method's per-parameter learning-rate factors. */
+    static AdamW optimizer(Experiment experiment, Backbone model) {
+        var spec = experiment.spec();
+        return new AdamW(model.parameters(), model.manager(), spec.training().weightDecay(),
+                experiment.method().service().learningRateScales(spec.method().options()));
+    }
+
     static Backbone newBackbone(ComputeEngine engine, Experiment experiment, Vocabulary vocabulary, ai.djl.Device device)
             throws Exception {
         var spec = experiment.spec();
