@@ -123,6 +123,12 @@ class DistributionIT {
         setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ports[0]);
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", ports[1]);
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", ports[2]);
+        // mvn: URLs read the local repository this build installs into, where the plugin test puts its plugin
+        String repository = System.getProperty("latentlab.maven.repository");
+        if (repository != null && !repository.isBlank()) {
+            Files.writeString(home.resolve("etc/org.ops4j.pax.url.mvn.cfg"),
+                    "\norg.ops4j.pax.url.mvn.localRepository = " + repository + "\n", java.nio.file.StandardOpenOption.APPEND);
+        }
 
         Path specs = Files.createDirectories(work.resolve("specs"));
         Files.writeString(specs.resolve("tiny-cot.json"), tinySpec("smoke-cot", "cot"));
@@ -555,6 +561,91 @@ class DistributionIT {
             assertEquals(1, matching.size(), () -> "one run of " + name + " is recorded in " + runs + ": " + matching);
             return matching.get(0).getFileName().toString();
         }
+    }
+
+    @Test
+    @Order(11)
+    void aPluginGeneratedFromTheArchetypeIsInstalledRunUpgradedAndRemovedWithoutARestart() throws Exception {
+        String pid = Files.readString(home.resolve("karaf.pid")).trim();
+        Path sources = Files.createDirectories(work.resolve("plugin-sources"));
+        Path project = sources.resolve("think-first");
+
+        // generate and build version 1.0.0, with its unit and in-framework tests, as docs/plugins.md says
+        Result generated = maven(sources, "org.apache.maven.plugins:maven-archetype-plugin:"
+                        + System.getProperty("latentlab.archetype.plugin", "3.3.1") + ":generate",
+                "-DarchetypeGroupId=org.latentlab", "-DarchetypeArtifactId=org.latentlab.plugin-archetype",
+                "-DarchetypeVersion=" + System.getProperty("latentlab.version"), "-DgroupId=org.example.lab",
+                "-DartifactId=think-first", "-Dversion=1.0.0", "-Dpackage=org.example.lab.think", "-Dkind=method",
+                "-DclassName=ThinkFirst");
+        assertEquals(0, generated.exit(), () -> "archetype:generate failed:\n" + generated.output());
+        Path source = project.resolve("src/main/java/org/example/lab/think/ThinkFirst.java");
+        assertTrue(Files.isRegularFile(source), "the method's class is generated");
+        Result built = maven(project, "install");
+        assertEquals(0, built.exit(), () -> "the generated plugin did not build:\n" + built.output());
+        assertTrue(built.output().contains("Tests run: 2, Failures: 0"), () -> "its unit tests ran:\n" + built.output());
+
+        // install it into the running platform; the orchestrator lists it
+        shell("feature:repo-add mvn:org.example.lab/think-first/1.0.0/xml/features");
+        shell("feature:install think-first");
+        List<String> listed = row(shell("latent:components think-first"), "think-first");
+        assertTrue(listed.contains("org.example.lab.think-first") && listed.contains("1.0.0"), () -> "listed: " + listed);
+
+        // an experiment with it: the vocabulary has the method's own token
+        Path specs = work.resolve("specs");
+        Files.writeString(specs.resolve("think-first-1.json"), tinySpec("think-first-1", "think-first")
+                .replace("\"think-first\", \"options\": {}", "\"think-first\", \"options\": {\"thinkingTokens\": 2}"));
+        Result first = launcher(work, RUN, "run", "specs/think-first-1.json");
+        assertEquals(0, first.exit(), () -> "the run with the plugin failed:\n" + first.output() + logTail());
+        Path firstRun = home.resolve("data/latentlab/runs").resolve(assertRecorded("think-first-1"));
+        assertTrue(Files.readString(firstRun.resolve("result.json")).contains("think-first 1.0.0"), "version 1.0.0 trained");
+        assertTrue(Files.readString(firstRun.resolve("vocabulary.json")).contains("\"<think>\""), "1.0.0 reads <think>");
+
+        // version 1.1.0 reads <ponder> instead; bundle:update swaps it in while the platform runs
+        Files.writeString(source, Files.readString(source).replace("\"<think>\"", "\"<ponder>\""));
+        Path pom = project.resolve("pom.xml");
+        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>1.0.0</version>", "<version>1.1.0</version>"));
+        Result rebuilt = maven(project, "install");
+        assertEquals(0, rebuilt.exit(), () -> "version 1.1.0 did not build:\n" + rebuilt.output());
+        shell("bundle:update org.example.lab.think-first mvn:org.example.lab/think-first/1.1.0");
+        List<String> upgraded = row(shell("latent:components think-first"), "think-first");
+        assertTrue(upgraded.contains("1.1.0"), () -> "listed after the update: " + upgraded);
+
+        Files.writeString(specs.resolve("think-first-2.json"), Files.readString(specs.resolve("think-first-1.json"))
+                .replace("think-first-1", "think-first-2"));
+        Result second = launcher(work, RUN, "run", "specs/think-first-2.json");
+        assertEquals(0, second.exit(), () -> "the run after the update failed:\n" + second.output() + logTail());
+        Path secondRun = home.resolve("data/latentlab/runs").resolve(assertRecorded("think-first-2"));
+        assertTrue(Files.readString(secondRun.resolve("result.json")).contains("think-first 1.1.0"), "version 1.1.0 trained");
+        String vocabulary = Files.readString(secondRun.resolve("vocabulary.json"));
+        assertTrue(vocabulary.contains("\"<ponder>\"") && !vocabulary.contains("\"<think>\""), () -> "the new code ran: " + vocabulary);
+
+        // removed: gone from the registry and the framework, and a spec that names it is refused in one sentence
+        shell("feature:uninstall think-first");
+        shell("feature:repo-remove mvn:org.example.lab/think-first/1.0.0/xml/features");
+        String components = shell("latent:components");
+        assertFalse(components.contains("think-first"), () -> "no longer listed:\n" + components);
+        assertFalse(shell("bundle:list -s -t 0").contains("org.example.lab.think-first"), "the bundle is uninstalled");
+        Result refused = launcher(work, COMMAND, "run", "specs/think-first-2.json");
+        assertTrue(refused.exit() != 0 && refused.output().contains("think-first"), () -> "refused:\n" + refused.output());
+
+        assertEquals(pid, Files.readString(home.resolve("karaf.pid")).trim(), "the same platform process throughout: no restart");
+        assertEquals("Active", row(shell("bundle:list -s -t 0"), "org.latentlab.engine").get(1), "the engine was never refreshed");
+    }
+
+    /**
+     * Maven, offline, with the installation and local repository of the build that runs this test: what a plugin build
+     * needs (the archetype, the API, the platform's bundles, the plugins that build them) is all there.
+     */
+    private Result maven(Path directory, String... arguments) throws IOException, InterruptedException {
+        String mvn = System.getProperty("latentlab.maven");
+        assertNotNull(mvn, "the build names its Maven in the system property latentlab.maven");
+        List<String> command = new ArrayList<>(List.of(mvn, "-B", "-ntp", "-o"));
+        String repository = System.getProperty("latentlab.maven.repository");
+        if (repository != null && !repository.isBlank()) {
+            command.add("-Dmaven.repo.local=" + repository);
+        }
+        command.addAll(Arrays.asList(arguments));
+        return exec(directory, Duration.ofMinutes(10), Map.of("JAVA_HOME", System.getProperty("java.home")), command.toArray(String[]::new));
     }
 
     private void awaitRecorded(String id, String state) throws Exception {
