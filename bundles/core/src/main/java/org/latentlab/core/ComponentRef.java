@@ -1,6 +1,13 @@
 package org.latentlab.core;
 
+import java.util.Set;
+
+import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentKind;
+import org.latentlab.api.experiment.ComponentInfo;
+import org.latentlab.api.method.ReasoningMethod;
+import org.latentlab.api.method.SupervisionLoss;
+import org.latentlab.api.probe.Probe;
 import org.osgi.framework.Version;
 
 /**
@@ -14,4 +21,15 @@ import org.osgi.framework.Version;
  * @param ranking service ranking; the highest wins among same-named providers
  */
 record ComponentRef<T>(ComponentKind kind, String name, T service, String bundle, Version version, int ranking) {
+
+    /** What {@code latent:components} lists and a run records: for a method what it provides, for a loss or probe what it requires. */
+    ComponentInfo info() {
+        Set<Capability> capabilities = switch (kind) {
+            case METHOD -> ((ReasoningMethod) service).provides();
+            case LOSS -> ((SupervisionLoss) service).requires();
+            case PROBE -> ((Probe) service).requires();
+            default -> Set.of();
+        };
+        return new ComponentInfo(kind, name, bundle, version.toString(), capabilities);
+    }
 }

@@ -672,6 +672,11 @@ public final class Orchestrator implements ExperimentService {
     }
 
     @Override
+    public Optional<List<ComponentInfo>> parts(String id) {
+        return store.parts(id);
+    }
+
+    @Override
     public synchronized boolean cancel(String id) {
         TrainingRun run = active.get(id);
         if (run == null && waiting.remove(id)) {
@@ -708,13 +713,7 @@ public final class Orchestrator implements ExperimentService {
     public List<ComponentInfo> components() {
         List<ComponentInfo> out = new ArrayList<>();
         for (ComponentRef<?> r : catalog.everything()) {
-            Set<Capability> caps = switch (r.kind()) {
-                case METHOD -> ((ReasoningMethod) r.service()).provides();
-                case LOSS -> ((SupervisionLoss) r.service()).requires();
-                case PROBE -> ((Probe) r.service()).requires();
-                default -> Set.of();
-            };
-            out.add(new ComponentInfo(r.kind(), r.name(), r.bundle(), r.version().toString(), caps));
+            out.add(r.info());
         }
         out.sort(Comparator.comparing(ComponentInfo::kind).thenComparing(ComponentInfo::name));
         return out;

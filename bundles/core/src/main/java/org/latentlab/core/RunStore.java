@@ -22,13 +22,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import org.latentlab.api.experiment.MetricsRecord;
+import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 
 /**
  * The runs on disk: one folder per run under the root, holding {@code spec.json}, {@code status.json},
- * {@code metrics.jsonl}, {@code result.json}, {@code vocabulary.json} and {@code checkpoints/}. Every JSON file is
+ * {@code metrics.jsonl}, {@code result.json}, {@code vocabulary.json}, {@code parts.json} and {@code checkpoints/}. Every JSON file is
  * written atomically (temporary file, fsync, rename), so a crash never leaves a half-written record.
  */
 final class RunStore {
@@ -37,6 +38,7 @@ final class RunStore {
     static final String METRICS = "metrics.jsonl";
     static final String RESULT = "result.json";
     static final String VOCABULARY = "vocabulary.json";
+    static final String PARTS = "parts.json";
     static final String CHECKPOINTS = "checkpoints";
     static final String QUEUE = "queue.json";
 
@@ -194,6 +196,10 @@ final class RunStore {
 
     Optional<RunResult> result(String id) {
         return folder(id).flatMap(dir -> read(dir.resolve(RESULT), RunResult.class));
+    }
+
+    Optional<List<ComponentInfo>> parts(String id) {
+        return folder(id).flatMap(dir -> read(dir.resolve(PARTS), ComponentInfo[].class)).map(List::of);
     }
 
     <T> Optional<T> read(Path file, Class<T> type) {

@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 import org.latentlab.api.data.Dataset;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.EvaluationFile;
 import org.latentlab.api.experiment.EvaluationResult;
 import org.latentlab.api.experiment.ExperimentSpec;
@@ -74,6 +75,8 @@ final class TrainingRun implements Runnable {
     /** False once a status could not be written to the run store: the status then lives in memory only. */
     private volatile boolean recorded = true;
     private final List<String> notes = new ArrayList<>();
+    /** Versions of parts that differ from the run's last start, found when it resumes. */
+    private final List<String> partChanges = new ArrayList<>();
     private int skipped;
     /** Probes that failed during training, not run again until after training. */
     private final java.util.Set<String> failedDuringTraining = new java.util.LinkedHashSet<>();
@@ -187,6 +190,24 @@ final class TrainingRun implements Runnable {
                 + " when a provider is back, or with latent:resume " + id;
     }
 
+    /**
+     * Writes which bundle and version of every part this run trains with; a resume that resolved another version of a
+     * part than the run's last start did says so in the run's notes.
+     */
+    private void recordParts() {
+        List<ComponentInfo> parts = experiment.parts().stream().map(ComponentRef::info).toList();
+        for (ComponentInfo before : store.parts(id).orElse(List.of())) {
+            for (ComponentInfo now : parts) {
+                if (now.kind() == before.kind() && now.name().equals(before.name())
+                        && !(now.bundle().equals(before.bundle()) && now.version().equals(before.version()))) {
+                    partChanges.add("the " + now.kind().word() + " '" + now.name() + "' changed from " + before.bundle() + " "
+                            + before.version() + " to " + now.bundle() + " " + now.version() + " when the run resumed");
+                }
+            }
+        }
+        store.write(store.path(id, RunStore.PARTS), parts);
+    }
+
     private void execute() throws Exception {
         long seed = spec.seed();
         TrainingSpec training = spec.training();
@@ -195,6 +216,7 @@ final class TrainingRun implements Runnable {
         if (data.train().isEmpty()) {
             throw new Stop(RunState.FAILED, "The dataset '" + experiment.dataset().name() + "' produced no training examples; raise dataset.train.");
         }
+        recordParts();
         Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
         store.write(store.path(id, RunStore.VOCABULARY), vocabulary.tokens());
         Map<String, List<Example>> evaluationSets = evaluationSets(data);
@@ -220,6 +242,8 @@ final class TrainingRun implements Runnable {
                 sampling.restore(from.sampling());
                 skipped = from.skipped();
                 notes.addAll(from.notes());
+                long resumedAt = from.step();
+                notes.addAll(partChanges.stream().map(change -> "step " + resumedAt + ": " + change).toList());
                 failedDuringTraining.addAll(from.failedProbes());
                 evaluations.addAll(from.evaluations());
                 dropRecordsAfter(from.step());

@@ -25,6 +25,7 @@ import ai.djl.engine.Engine;
 
 import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentKind;
+import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.ExperimentSpec;
 import org.latentlab.api.experiment.MetricsRecord;
 import org.latentlab.api.experiment.RunResult;
@@ -206,6 +207,18 @@ class CheckpointResumeTest {
         orchestrator.register(ComponentKind.METHOD, "coconut", new Coconut(), "1.0.1");
         awaitState(orchestrator, swapped, RunState.COMPLETED);
         assertSameRun(reference, swapped);
+
+        // the run records the parts it finished with, and says that the method's version changed on the way
+        List<ComponentInfo> parts = orchestrator.parts(swapped).orElseThrow();
+        assertEquals(List.of("dataset prosqa", "backbone gpt", "method coconut", "loss language", "probe gate"),
+                parts.stream().map(p -> p.kind().word() + " " + p.name()).toList());
+        assertEquals("1.0.1", parts.get(2).version());
+        assertEquals("org.latentlab.method.coconut", parts.get(2).bundle());
+        assertEquals("1.0.0", orchestrator.parts(reference).orElseThrow().get(2).version());
+        List<String> notes = orchestrator.result(swapped).orElseThrow().notes();
+        assertTrue(notes.contains("step 5: the method 'coconut' changed from org.latentlab.method.coconut 1.0.0 to "
+                + "org.latentlab.method.coconut 1.0.1 when the run resumed"), () -> "notes: " + notes);
+        assertFalse(orchestrator.result(reference).orElseThrow().notes().stream().anyMatch(n -> n.contains("changed from")));
     }
 
     @Test

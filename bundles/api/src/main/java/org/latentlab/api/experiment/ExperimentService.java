@@ -36,6 +36,15 @@ public interface ExperimentService {
 
     Optional<RunResult> result(String id);
 
+    /**
+     * The parts a run trained with, each with its bundle and version as resolved when the run last started (a resume
+     * resolves them again, and the run's notes say which versions changed); empty for an unknown run or one that never
+     * started.
+     *
+     * @since 1.6
+     */
+    Optional<List<ComponentInfo>> parts(String id);
+
     /** Asks a queued or running run to stop at the next step boundary; false when it is unknown or finished. */
     boolean cancel(String id);
 

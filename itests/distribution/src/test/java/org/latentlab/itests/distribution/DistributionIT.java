@@ -566,6 +566,17 @@ class DistributionIT {
     @Test
     @Order(11)
     void aPluginGeneratedFromTheArchetypeIsInstalledRunUpgradedAndRemovedWithoutARestart() throws Exception {
+        // one platform process for the whole test (shell and run would otherwise start and stop one per command)
+        Result started = launcher(work, START, "start");
+        assertEquals(0, started.exit(), () -> "bin/latentlab start failed:\n" + started.output() + logTail());
+        try {
+            pluginLifecycleOnOneProcess();
+        } finally {
+            launcher(work, STOP, "stop");
+        }
+    }
+
+    private void pluginLifecycleOnOneProcess() throws Exception {
         String pid = Files.readString(home.resolve("karaf.pid")).trim();
         Path sources = Files.createDirectories(work.resolve("plugin-sources"));
         Path project = sources.resolve("think-first");
@@ -582,7 +593,8 @@ class DistributionIT {
         assertTrue(Files.isRegularFile(source), "the method's class is generated");
         Result built = maven(project, "install");
         assertEquals(0, built.exit(), () -> "the generated plugin did not build:\n" + built.output());
-        assertTrue(built.output().contains("Tests run: 2, Failures: 0"), () -> "its unit tests ran:\n" + built.output());
+        assertTrue(Files.isDirectory(project.resolve("target/surefire-reports")), () -> "its unit tests ran:\n" + built.output());
+        assertTrue(Files.isDirectory(project.resolve("target/test-reports/test")), () -> "its in-framework tests ran:\n" + built.output());
 
         // install it into the running platform; the orchestrator lists it
         shell("feature:repo-add mvn:org.example.lab/think-first/1.0.0/xml/features");
@@ -614,8 +626,11 @@ class DistributionIT {
                 .replace("think-first-1", "think-first-2"));
         Result second = launcher(work, RUN, "run", "specs/think-first-2.json");
         assertEquals(0, second.exit(), () -> "the run after the update failed:\n" + second.output() + logTail());
-        Path secondRun = home.resolve("data/latentlab/runs").resolve(assertRecorded("think-first-2"));
+        String secondId = assertRecorded("think-first-2");
+        Path secondRun = home.resolve("data/latentlab/runs").resolve(secondId);
         assertTrue(Files.readString(secondRun.resolve("result.json")).contains("think-first 1.1.0"), "version 1.1.0 trained");
+        List<String> part = row(shell("latent:show " + secondId), "think-first");
+        assertEquals(List.of("method", "think-first", "org.example.lab.think-first", "1.1.0"), part, "latent:show names the part's version");
         String vocabulary = Files.readString(secondRun.resolve("vocabulary.json"));
         assertTrue(vocabulary.contains("\"<ponder>\"") && !vocabulary.contains("\"<think>\""), () -> "the new code ran: " + vocabulary);
 
