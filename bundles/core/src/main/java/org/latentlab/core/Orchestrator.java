@@ -36,7 +36,9 @@ import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.ReasoningMethod;
 import org.latentlab.api.method.SupervisionLoss;
 import org.latentlab.api.model.BackboneFactory;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.probe.Probe;
+import org.latentlab.api.probe.ProbeReport;
 import org.latentlab.api.reward.Reward;
 import org.latentlab.engine.ComputeEngine;
 import org.osgi.framework.BundleContext;
@@ -674,6 +676,16 @@ public final class Orchestrator implements ExperimentService {
     @Override
     public Optional<List<ComponentInfo>> parts(String id) {
         return store.parts(id);
+    }
+
+    @Override
+    public Map<String, ProbeReport> probeReports(String id) {
+        return store.probeReports(id);
+    }
+
+    @Override
+    public List<Figure> figures(List<String> ids) {
+        return new RunFigures(store, catalog).of(ids);
     }
 
     @Override

@@ -14,7 +14,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -26,6 +29,7 @@ import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.probe.ProbeReport;
 
 /**
  * The runs on disk: one folder per run under the root, holding {@code spec.json}, {@code status.json},
@@ -39,6 +43,8 @@ final class RunStore {
     static final String RESULT = "result.json";
     static final String VOCABULARY = "vocabulary.json";
     static final String PARTS = "parts.json";
+    private static final Pattern PROBE_REPORT = Pattern.compile("probe-(.+?)\\.json");
+    private static final Pattern PROBE_TRAINING = Pattern.compile("probe-(.+)-training\\.jsonl");
     static final String CHECKPOINTS = "checkpoints";
     static final String QUEUE = "queue.json";
 
@@ -173,21 +179,56 @@ final class RunStore {
     }
 
     List<MetricsRecord> metrics(String id) {
-        List<MetricsRecord> out = new ArrayList<>();
-        Path file = path(id, METRICS);
-        if (!Files.exists(file)) {
+        return lines(id, METRICS, MetricsRecord.class);
+    }
+
+    /** The lines of a run's JSON-lines file, in order; none when the file is not there. */
+    <T> List<T> lines(String id, String file, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        Path path = path(id, file);
+        if (!Files.exists(path)) {
             return out;
         }
-        try (Stream<String> lines = Files.lines(file)) {
+        try (Stream<String> lines = Files.lines(path)) {
             for (String l : (Iterable<String>) lines::iterator) {
                 if (!l.isBlank()) {
-                    out.add(line.readValue(l, MetricsRecord.class));
+                    out.add(line.readValue(l, type));
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read the metrics of run " + id + ".", e);
+            throw new UncheckedIOException("Could not read " + file + " of run " + id + ".", e);
         }
         return out;
+    }
+
+    /** The probes' reports after training ({@code probe-<name>.json}), by probe name. */
+    Map<String, ProbeReport> probeReports(String id) {
+        Map<String, ProbeReport> out = new TreeMap<>();
+        for (String name : probeNames(id, PROBE_REPORT)) {
+            read(path(id, "probe-" + name + ".json"), ProbeReport.class).ifPresent(report -> out.put(name, report));
+        }
+        return out;
+    }
+
+    /** The scalars of the probes followed over training ({@code probe-<name>-training.jsonl}), by probe name. */
+    Map<String, List<ProbeSnapshot>> probeTraining(String id) {
+        Map<String, List<ProbeSnapshot>> out = new TreeMap<>();
+        for (String name : probeNames(id, PROBE_TRAINING)) {
+            out.put(name, lines(id, "probe-" + name + "-training.jsonl", ProbeSnapshot.class));
+        }
+        return out;
+    }
+
+    private List<String> probeNames(String id, Pattern file) {
+        Optional<Path> dir = folder(id);
+        if (dir.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir.get())) {
+            return files.map(f -> file.matcher(f.getFileName().toString())).filter(Matcher::matches).map(m -> m.group(1)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list the probe records of run " + id + ".", e);
+        }
     }
 
     Optional<RunStatus> status(String id) {

@@ -2,7 +2,11 @@ package org.latentlab.api.experiment;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import org.latentlab.api.figure.Figure;
+import org.latentlab.api.probe.ProbeReport;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -44,6 +48,24 @@ public interface ExperimentService {
      * @since 1.6
      */
     Optional<List<ComponentInfo>> parts(String id);
+
+    /**
+     * The reports of a run's probes, by probe name, as they were after training; empty for an unknown run or one whose
+     * probes have not run.
+     *
+     * @since 1.6
+     */
+    Map<String, ProbeReport> probeReports(String id);
+
+    /**
+     * The figures of one run, or of several side by side: the training loss and throughput against the step, with the
+     * curriculum's stage switches marked; accuracy per evaluation set; each probe's own figures
+     * ({@link org.latentlab.api.probe.Probe#figures(ProbeReport)}, where the probe is still registered); and each scalar
+     * of a probe followed over training against the step. Throws {@link SpecException} naming an unknown run.
+     *
+     * @since 1.6
+     */
+    List<Figure> figures(List<String> ids);
 
     /** Asks a queued or running run to stop at the next step boundary; false when it is unknown or finished. */
     boolean cancel(String id);

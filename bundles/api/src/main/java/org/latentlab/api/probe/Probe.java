@@ -1,9 +1,11 @@
 package org.latentlab.api.probe;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.latentlab.api.Capability;
+import org.latentlab.api.figure.Figure;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -35,4 +37,16 @@ public interface Probe {
     }
 
     ProbeReport run(ProbeContext context);
+
+    /**
+     * The figures this probe's report is best read as (values by node height, information per latent step...), drawn by
+     * the platform in reports and on the dashboard beside the report's tables. Called on a report this probe made, maybe
+     * long after the run; none by default, and then the report shows the tables and, for a probe followed over training,
+     * each scalar against the step.
+     *
+     * @since 1.4
+     */
+    default List<Figure> figures(ProbeReport report) {
+        return List.of();
+    }
 }

@@ -1,6 +1,6 @@
 /** Probes: read a trained model, a method and data; return figures and tables; never change the model. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.latentlab.api.probe;
 
 import org.osgi.annotation.bundle.Export;

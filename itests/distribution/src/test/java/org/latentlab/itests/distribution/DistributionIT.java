@@ -69,7 +69,7 @@ class DistributionIT {
     private static final Duration STOP = Duration.ofMinutes(2);
 
     private static final List<String> BUNDLES = List.of("org.latentlab.api", "org.latentlab.engine",
-            "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.dataset.prosqa",
+            "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.report", "org.latentlab.dataset.prosqa",
             "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.method.pause", "org.latentlab.loss.language",
             "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut", "org.latentlab.probe.logitlens",
             "org.latentlab.probe.frontier", "org.latentlab.dataset.mnns", "org.latentlab.method.cot2", "org.latentlab.reward.exact",
@@ -437,6 +437,42 @@ class DistributionIT {
                     () -> "the report names its probe: " + report);
         }
         assertFalse(run.output().contains("failed:"), () -> "no probe failed:\n" + run.output());
+    }
+
+    @Test
+    @Order(9)
+    void aReportOfARunAndOfAComparisonEmbedsEveryFigureAndWritesThemAsPngAndSvg() throws Exception {
+        String coconut = runIdNamed("smoke-coconut");
+        String cot = runIdNamed("smoke-cot");
+        String wrote = shell("latent:report " + coconut);
+        Path html = home.resolve("data/latentlab/reports").resolve(coconut + ".html");
+        assertTrue(Files.isRegularFile(html), () -> "the report is written where the command says:\n" + wrote);
+        String page = Files.readString(html);
+        Matcher sources = Pattern.compile("src=\"([^\"]*)\"").matcher(page);
+        int images = 0;
+        while (sources.find()) {
+            assertTrue(sources.group(1).startsWith("data:image/svg+xml;base64,"), "every figure is embedded");
+            images++;
+        }
+        assertTrue(images >= 3, "loss, throughput and accuracy at least: " + images);
+        assertTrue(page.contains("org.latentlab.method.coconut") && page.contains("Probe logit-lens") && page.contains("Probe frontier"),
+                "the run's parts and its probes' tables");
+        Path figures = home.resolve("data/latentlab/reports").resolve(coconut + "-figures");
+        System.setProperty("java.awt.headless", "true");
+        for (String name : List.of("loss", "throughput", "accuracy")) {
+            java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(figures.resolve(name + ".png").toFile());
+            assertTrue(png != null && png.getWidth() > 0, name + ".png is an image");
+            assertTrue(Files.readString(figures.resolve(name + ".svg")).contains("<svg"), name + ".svg is SVG");
+        }
+
+        Path comparison = work.resolve("reports/cot-against-coconut.html");
+        Files.createDirectories(comparison.getParent());
+        shell("latent:report --output " + comparison + " " + cot + " " + coconut);
+        String compared = Files.readString(comparison);
+        assertTrue(compared.contains("Comparison of 2 runs") && compared.contains("smoke-cot") && compared.contains("smoke-coconut"),
+                "both runs are in the comparison");
+        Result unknown = launcher(work, COMMAND, "shell", "latent:report no-such-run");
+        assertTrue(unknown.exit() != 0 && unknown.output().contains("There is no run 'no-such-run'"), () -> unknown.output());
     }
 
     @Test

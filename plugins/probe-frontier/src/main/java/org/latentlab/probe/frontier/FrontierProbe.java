@@ -15,6 +15,7 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.GreedyDecoder;
 import org.latentlab.api.method.LatentPrefix;
 import org.latentlab.api.model.Backbone;
@@ -121,6 +122,11 @@ public final class FrontierProbe implements Probe {
         outputs.scalars(scalars);
         return new ProbeReport(NAME, scalars, readValues ? List.of(values.byHeight(), values.cumulativeTop(), outputs.table())
                 : List.of(outputs.table()));
+    }
+
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return FrontierFigures.of(report);
     }
 
     /** For every k: the prompt and k thoughts, the frontier's values, then the cache cut back and greedy decoding. */

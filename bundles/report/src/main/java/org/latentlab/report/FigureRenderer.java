@@ -1,0 +1,127 @@
+package org.latentlab.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.geom.Rectangle2D;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.latentlab.api.figure.Figure;
+
+/** Draws a {@link Figure} with JFreeChart, to PNG and to SVG, the same size and look in both. */
+final class FigureRenderer {
+
+    static final int WIDTH = 800;
+    static final int HEIGHT = 450;
+
+    private static final Color GRID = new Color(0xDD, 0xDD, 0xDD);
+    private static final Color MARKER = new Color(0x77, 0x77, 0x77);
+
+    private FigureRenderer() {
+    }
+
+    static byte[] png(Figure figure) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ChartUtils.writeChartAsPNG(out, chart(figure), WIDTH, HEIGHT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not draw the figure '" + figure.name() + "' as PNG.", e);
+        }
+        return out.toByteArray();
+    }
+
+    static String svg(Figure figure) {
+        VectorGraphics2D graphics = new VectorGraphics2D();
+        chart(figure).draw(graphics, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new SVGProcessor().getDocument(graphics.getCommands(), new PageSize(0, 0, WIDTH, HEIGHT)).writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not draw the figure '" + figure.name() + "' as SVG.", e);
+        }
+        // the DOCTYPE names SVG 1.1's DTD by its web address; nothing needs it, and a strict XML reader would fetch it
+        return out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
+    }
+
+    static JFreeChart chart(Figure figure) {
+        boolean legend = figure.series().size() > 1;
+        JFreeChart chart;
+        if (figure.kind() == Figure.Kind.BAR) {
+            DefaultCategoryDataset data = new DefaultCategoryDataset();
+            List<String> labels = uniqueLabels(figure);
+            for (int s = 0; s < figure.series().size(); s++) {
+                Figure.Series series = figure.series().get(s);
+                for (int i = 0; i < series.y().size(); i++) {
+                    double y = series.y().get(i);
+                    data.addValue(Double.isNaN(y) ? null : y, labels.get(s), series.categories().get(i));
+                }
+            }
+            chart = ChartFactory.createBarChart(figure.title(), figure.xLabel(), figure.yLabel(), data, PlotOrientation.VERTICAL,
+                    legend, false, false);
+            CategoryPlot plot = chart.getCategoryPlot();
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setRangeGridlinePaint(GRID);
+        } else {
+            XYSeriesCollection data = new XYSeriesCollection();
+            List<String> labels = uniqueLabels(figure);
+            for (int s = 0; s < figure.series().size(); s++) {
+                Figure.Series series = figure.series().get(s);
+                XYSeries points = new XYSeries(labels.get(s), false, true);
+                for (int i = 0; i < series.y().size(); i++) {
+                    double y = series.y().get(i);
+                    points.add(series.x().get(i), Double.isNaN(y) ? null : y);
+                }
+                data.addSeries(points);
+            }
+            chart = figure.kind() == Figure.Kind.SCATTER
+                    ? ChartFactory.createScatterPlot(figure.title(), figure.xLabel(), figure.yLabel(), data, PlotOrientation.VERTICAL,
+                            legend, false, false)
+                    : ChartFactory.createXYLineChart(figure.title(), figure.xLabel(), figure.yLabel(), data, PlotOrientation.VERTICAL,
+                            legend, false, false);
+            XYPlot plot = chart.getXYPlot();
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setDomainGridlinePaint(GRID);
+            plot.setRangeGridlinePaint(GRID);
+            for (Figure.Marker m : figure.markers()) {
+                ValueMarker marker = new ValueMarker(m.x(), MARKER,
+                        new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+                marker.setLabel(m.label());
+                marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+                marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                plot.addDomainMarker(marker);
+            }
+        }
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /** Legend entries must differ: a repeated label gets its position appended. */
+    private static List<String> uniqueLabels(Figure figure) {
+        Set<String> seen = new HashSet<>();
+        return java.util.stream.IntStream.range(0, figure.series().size()).mapToObj(i -> {
+            String label = figure.series().get(i).label();
+            return seen.add(label) ? label : label + " #" + (i + 1);
+        }).toList();
+    }
+}

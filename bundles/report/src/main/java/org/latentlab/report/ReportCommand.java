@@ -1,0 +1,75 @@
+package org.latentlab.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.latentlab.api.experiment.ExperimentService;
+import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.figure.Figure;
+
+@Command(scope = "latent", name = "report", description = "Writes one self-contained HTML report of a run, or of several side by side, "
+        + "with every figure embedded; the figures are also written as PNG and SVG files beside it.")
+@Service
+public class ReportCommand implements Action {
+
+    @Reference
+    ExperimentService experiments;
+
+    @Option(name = "--output", aliases = "-o", description = "The HTML file to write (default: data/latentlab/reports/<run ids>.html)")
+    String output;
+
+    @Argument(index = 0, name = "ids", description = "Run ids (see latent:runs)", required = true, multiValued = true)
+    List<String> ids;
+
+    @Override
+    public Object execute() throws IOException {
+        List<HtmlReport.Run> runs = new ArrayList<>();
+        for (String id : ids) {
+            RunStatus status = experiments.status(id)
+                    .orElseThrow(() -> new SpecException("There is no run '" + id + "'; list the runs with latent:runs."));
+            runs.add(new HtmlReport.Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()),
+                    experiments.probeReports(id)));
+        }
+        Path html = output != null ? Path.of(output).toAbsolutePath() : defaultFolder().resolve(baseName(ids) + ".html");
+        String base = html.getFileName().toString().replaceFirst("\\.html?$", "");
+        Path figuresFolder = html.resolveSibling(base + "-figures");
+        Files.createDirectories(figuresFolder);
+
+        List<Figure> figures = experiments.figures(ids);
+        Map<String, String> svgs = new LinkedHashMap<>();
+        for (Figure figure : figures) {
+            String svg = FigureRenderer.svg(figure);
+            svgs.put(figure.name(), svg);
+            Files.writeString(figuresFolder.resolve(figure.name() + ".svg"), svg, StandardCharsets.UTF_8);
+            Files.write(figuresFolder.resolve(figure.name() + ".png"), FigureRenderer.png(figure));
+        }
+        String title = runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
+        Files.writeString(html, HtmlReport.write(title, runs, figures, svgs), StandardCharsets.UTF_8);
+        System.out.println("Wrote " + html + " with " + figures.size() + " figures (PNG and SVG in " + figuresFolder + ").");
+        return null;
+    }
+
+    /** {@code ${karaf.data}/latentlab/reports}, or the temp folder outside Karaf. */
+    private static Path defaultFolder() throws IOException {
+        String data = System.getProperty("karaf.data");
+        Path folder = (data != null ? Path.of(data) : Path.of(System.getProperty("java.io.tmpdir"))).resolve("latentlab/reports");
+        return Files.createDirectories(folder);
+    }
+
+    static String baseName(List<String> ids) {
+        return ids.size() == 1 ? ids.get(0) : "compare-" + ids.get(0) + "-and-" + (ids.size() - 1) + "-more";
+    }
+}

@@ -1,0 +1,69 @@
+package org.latentlab.probe.frontier;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.latentlab.api.figure.Figure;
+import org.latentlab.api.figure.Figure.Kind;
+import org.latentlab.api.figure.Figure.Series;
+import org.latentlab.api.probe.ProbeReport;
+import org.latentlab.api.probe.ProbeTable;
+
+/**
+ * The frontier probe's report drawn as the Coconut paper reads it (Section 5): the mean value of frontier nodes against
+ * their height, one line per number of thoughts, and the class of the answers after k thoughts.
+ */
+final class FrontierFigures {
+
+    private FrontierFigures() {
+    }
+
+    static List<Figure> of(ProbeReport report) {
+        List<Figure> figures = new ArrayList<>();
+        table(report, FrontierValues.BY_HEIGHT).ifPresent(table -> {
+            Map<String, List<double[]>> byK = new LinkedHashMap<>();
+            for (List<Object> row : table.rows()) {
+                byK.computeIfAbsent("k = " + number(row.get(0)).intValue(), k -> new ArrayList<>())
+                        .add(new double[] {number(row.get(1)).doubleValue(), number(row.get(3)).doubleValue()});
+            }
+            List<Series> series = new ArrayList<>();
+            byK.forEach((k, points) -> series.add(Series.points(k, points.stream().map(p -> p[0]).toList(),
+                    points.stream().map(p -> p[1]).toList())));
+            figures.add(new Figure("value-by-height", "Value of frontier nodes by height", Kind.LINE, "node height",
+                    "mean value", series, List.of(),
+                    "The probability the model gives a frontier node's name after k thoughts, averaged over the nodes of each "
+                            + "height (the shortest distance to a leaf). In the Coconut paper, nodes of greater height received more value."));
+        });
+        table(report, OutputCounts.OUTPUTS).ifPresent(table -> {
+            Map<String, Map<String, Double>> byK = new LinkedHashMap<>();
+            List<String> classes = new ArrayList<>();
+            for (List<Object> row : table.rows()) {
+                String outputClass = String.valueOf(row.get(1));
+                if (!classes.contains(outputClass)) {
+                    classes.add(outputClass);
+                }
+                byK.computeIfAbsent("k = " + number(row.get(0)).intValue(), k -> new LinkedHashMap<>())
+                        .put(outputClass, number(row.get(3)).doubleValue());
+            }
+            List<Series> series = new ArrayList<>();
+            byK.forEach((k, fractions) -> series.add(Series.bars(k, classes,
+                    classes.stream().map(c -> fractions.getOrDefault(c, 0.0)).toList())));
+            figures.add(new Figure("outputs", "Answers after k thoughts, by class", Kind.BAR, "answer class", "fraction of examples",
+                    series, List.of(), null));
+        });
+        return figures;
+    }
+
+    private static java.util.Optional<ProbeTable> table(ProbeReport report, String title) {
+        return report.tables().stream().filter(t -> t.title().equals(title)).findFirst();
+    }
+
+    private static Number number(Object cell) {
+        if (cell instanceof Number n) {
+            return n;
+        }
+        return Double.valueOf(String.valueOf(cell));
+    }
+}
