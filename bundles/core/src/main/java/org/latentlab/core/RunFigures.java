@@ -39,12 +39,15 @@ final class RunFigures {
         if (ids.isEmpty()) {
             throw new SpecException("Name at least one run; list them with latent:runs.");
         }
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new java.util.LinkedHashMap<>();
         for (String id : ids) {
             RunStatus status = store.status(id)
                     .orElseThrow(() -> new SpecException("There is no run '" + id + "'; list the runs with latent:runs."));
-            labels.put(id, ids.size() == 1 ? status.name() : status.name() + " (" + id + ")");
+            names.put(id, status.name());
         }
+        // a run is labelled by its name, and by its id too where two runs share the name
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        names.forEach((id, name) -> labels.put(id, java.util.Collections.frequency(names.values(), name) > 1 ? name + " (" + id + ")" : name));
         return ids.size() == 1 ? single(ids.get(0)) : comparison(labels);
     }
 
@@ -75,6 +78,7 @@ final class RunFigures {
                 snapshot.scalars().forEach((scalar, value) -> byScalar.computeIfAbsent(scalar, k -> new ArrayList<>())
                         .add(new double[] {snapshot.step(), value == null ? Double.NaN : value}));
             }
+            byScalar.values().removeIf(points -> constant(points.stream().map(p -> p[1]).toList()));   // a count of examples says nothing over time
             byScalar.forEach((scalar, points) -> figures.add(new Figure(
                     fileSafe("training-" + probe.getKey() + "-" + scalar), probe.getKey() + ": " + scalar + " over training",
                     Kind.LINE, "step", scalar,
@@ -100,14 +104,14 @@ final class RunFigures {
         if (!results.isEmpty()) {
             figures.add(accuracy(results, labels));
         }
-        // every probe scalar that at least two runs report, one bar per run
+        // every probe scalar that at least two runs report and that differs between them, one bar per run
         Map<String, Map<String, Double>> scalars = new TreeMap<>();
         for (Map.Entry<String, RunResult> result : results.entrySet()) {
             result.getValue().probes().forEach((probe, values) -> values.forEach((scalar, value) ->
                     scalars.computeIfAbsent(probe + "." + scalar, k -> new java.util.LinkedHashMap<>()).put(result.getKey(), value)));
         }
         scalars.forEach((scalar, byRun) -> {
-            if (byRun.size() >= 2) {
+            if (byRun.size() >= 2 && !constant(new ArrayList<>(byRun.values()))) {
                 List<String> runs = byRun.keySet().stream().map(labels::get).toList();
                 figures.add(new Figure(fileSafe("scalar-" + scalar), scalar, Kind.BAR, "run", scalar,
                         List.of(Series.bars(scalar, runs, new ArrayList<>(byRun.values()))), List.of(), null));
@@ -157,6 +161,10 @@ final class RunFigures {
             }
         }
         return markers;
+    }
+
+    private static boolean constant(List<Double> values) {
+        return values.stream().distinct().count() <= 1;
     }
 
     private static String fileSafe(String name) {

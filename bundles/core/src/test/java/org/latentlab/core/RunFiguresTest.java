@@ -57,10 +57,10 @@ class RunFiguresTest {
         }
         store.write(store.path(id, RunStore.RESULT), new RunResult(id, name, "coconut 1.0.0", 10, 6, 1, 1000, 0.5,
                 List.of(new EvaluationResult("test", 10, (int) (accuracy * 10), accuracy, 5, 3, 1)), List.of(),
-                Map.of("drawing", Map.of("value", accuracy))));
+                Map.of("drawing", Map.of("value", accuracy, "examples", 10.0))));
         store.write(store.path(id, "probe-drawing.json"), new ProbeReport("drawing", Map.of("value", accuracy), List.of()));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0, Map.of("norm", 0.5)));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1, Map.of("norm", 0.25)));
+        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0, Map.of("norm", 0.5, "examples", 10.0)));
+        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1, Map.of("norm", 0.25, "examples", 10.0)));
         return id;
     }
 
@@ -90,9 +90,13 @@ class RunFiguresTest {
         String b = run(store, "coconut", 0.9);
         List<Figure> figures = new RunFigures(store, new ComponentCatalog()).of(List.of(a, b));
         assertEquals(List.of("loss", "throughput", "accuracy", "scalar-drawing.value"), figures.stream().map(Figure::name).toList());
-        assertEquals(List.of("cot (" + a + ")", "coconut (" + b + ")"),
-                figures.get(0).series().stream().map(Figure.Series::label).toList(), "one curve per run");
+        assertEquals(List.of("cot", "coconut"), figures.get(0).series().stream().map(Figure.Series::label).toList(), "one curve per run");
         assertEquals(List.of(0.6, 0.9), figures.get(3).series().get(0).y(), "a probe scalar of both runs, one bar each");
+
+        String again = run(store, "cot", 0.7);
+        assertEquals(List.of("cot (" + a + ")", "coconut", "cot (" + again + ")"),
+                new RunFigures(store, new ComponentCatalog()).of(List.of(a, b, again)).get(0).series().stream().map(Figure.Series::label).toList(),
+                "runs that share a name are told apart by their ids");
 
         SpecException e = assertThrows(SpecException.class, () -> new RunFigures(store, new ComponentCatalog()).of(List.of(a, "nope")));
         assertEquals("There is no run 'nope'; list the runs with latent:runs.", e.getMessage());
