@@ -98,6 +98,8 @@ class ${className}InFrameworkTest {
 #elseif( $kind == "probe" )
         Double probability = result.probes().getOrDefault("${name}", java.util.Map.of()).get("meanLabelProbability");
         assertTrue(probability != null && probability > 0 && probability <= 1, "the probe reported a probability: " + result.probes());
+        assertTrue(experiments.figures(List.of(id)).stream().anyMatch(f -> f.name().equals("probe-${name}-confidence")),
+                "the platform draws the probe's own figure in the run's report");
 #end
     }
 #if( $kind != "loss" )
