@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 
 import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
 import org.latentlab.api.method.LatentTrace;
@@ -97,6 +98,30 @@ public final class UnifiedLatentProbe implements Probe {
     @Override
     public void checkOptions(Map<String, Object> options) {
         UlpOptions.of(options);
+    }
+
+    /**
+     * The table drawn as a line per quantity against the latent step: I, H and L_info. Steps with too few pairs to be
+     * estimated are left out.
+     */
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return report.tables().stream().filter(t -> t.title().equals(TABLE)).findFirst().map(table -> {
+            List<List<Object>> estimated = table.rows().stream().filter(row -> row.get(4) instanceof Number).toList();
+            if (estimated.isEmpty()) {
+                return List.<Figure>of();
+            }
+            List<Double> steps = estimated.stream().map(row -> ((Number) row.get(0)).doubleValue()).toList();
+            List<Figure.Series> series = new java.util.ArrayList<>();
+            for (int column : new int[] {4, 2, 3}) {
+                series.add(Figure.Series.points(COLUMNS.get(column), steps,
+                        estimated.stream().map(row -> ((Number) row.get(column)).doubleValue()).toList()));
+            }
+            return List.of(new Figure("information-per-step", "Information per latent step", Figure.Kind.LINE, "latent step",
+                    "nats", series, List.of(),
+                    "I = H − L_info, a lower bound on the information the latent of step t keeps about that step's text. H is the "
+                            + "step's held-out cross-entropy under a decoder that does not read the latent, and L_info under one that does."));
+        }).orElse(List.of());
     }
 
     @Override
