@@ -42,7 +42,7 @@ final class HtmlReport {
                 .append(".state{font-weight:bold}.note{color:#555}\n</style>\n</head>\n<body>\n");
         html.append("<h1>").append(escape(title)).append("</h1>\n");
         for (Run run : runs) {
-            run(html, run, runs.size() > 1);
+            run(html, run);
         }
         if (!figures.isEmpty()) {
             html.append("<h2>Figures</h2>\n");
@@ -64,7 +64,7 @@ final class HtmlReport {
         return html.append("</body>\n</html>\n").toString();
     }
 
-    private static void run(StringBuilder html, Run run, boolean several) {
+    private static void run(StringBuilder html, Run run) {
         RunStatus s = run.status();
         html.append("<h2>").append(escape(s.name())).append(" <small>").append(escape(s.id())).append("</small></h2>\n");
         html.append("<p><span class=\"state\">").append(escape(s.state().name().toLowerCase(Locale.ROOT))).append("</span>, step ")

@@ -21,14 +21,14 @@ import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.figure.Figure;
 
 @Command(scope = "latent", name = "report", description = "Writes one self-contained HTML report of a run, or of several side by side, "
-        + "with every figure embedded; the figures are also written as PNG and SVG files beside it.")
+        + "with every figure embedded, into data/latentlab/reports; the figures are also written as PNG and SVG files beside it.")
 @Service
 public class ReportCommand implements Action {
 
     @Reference
     ExperimentService experiments;
 
-    @Option(name = "--output", aliases = "-o", description = "The HTML file to write (default: data/latentlab/reports/<run ids>.html)")
+    @Option(name = "--output", aliases = "-o", description = "The report's file name in data/latentlab/reports (default: <run ids>.html)")
     String output;
 
     @Argument(index = 0, name = "ids", description = "Run ids (see latent:runs)", required = true, multiValued = true)
@@ -43,7 +43,7 @@ public class ReportCommand implements Action {
             runs.add(new HtmlReport.Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()),
                     experiments.probeReports(id)));
         }
-        Path html = output != null ? Path.of(output).toAbsolutePath() : defaultFolder().resolve(baseName(ids) + ".html");
+        Path html = reportsFolder().resolve(output != null ? fileName(output) : baseName(ids) + ".html");
         String base = html.getFileName().toString().replaceFirst("\\.html?$", "");
         Path figuresFolder = html.resolveSibling(base + "-figures");
         Files.createDirectories(figuresFolder);
@@ -62,8 +62,20 @@ public class ReportCommand implements Action {
         return null;
     }
 
+    /**
+     * A report is written only into the reports folder: the command is open to every researcher, who must not be able to
+     * write over the platform's own files.
+     */
+    static String fileName(String output) {
+        if (output.isBlank() || output.contains("/") || output.contains("\\") || output.startsWith(".")) {
+            throw new SpecException("latent:report writes into data/latentlab/reports; give --output a file name without a folder, not '"
+                    + output + "'.");
+        }
+        return output.endsWith(".html") ? output : output + ".html";
+    }
+
     /** {@code ${karaf.data}/latentlab/reports}, or the temp folder outside Karaf. */
-    private static Path defaultFolder() throws IOException {
+    private static Path reportsFolder() throws IOException {
         String data = System.getProperty("karaf.data");
         Path folder = (data != null ? Path.of(data) : Path.of(System.getProperty("java.io.tmpdir"))).resolve("latentlab/reports");
         return Files.createDirectories(folder);

@@ -465,14 +465,17 @@ class DistributionIT {
             assertTrue(Files.readString(figures.resolve(name + ".svg")).contains("<svg"), name + ".svg is SVG");
         }
 
-        Path comparison = work.resolve("reports/cot-against-coconut.html");
-        Files.createDirectories(comparison.getParent());
-        shell("latent:report --output " + comparison + " " + cot + " " + coconut);
-        String compared = Files.readString(comparison);
+        shell("latent:report --output cot-against-coconut " + cot + " " + coconut);
+        String compared = Files.readString(home.resolve("data/latentlab/reports/cot-against-coconut.html"));
         assertTrue(compared.contains("Comparison of 2 runs") && compared.contains("smoke-cot") && compared.contains("smoke-coconut"),
                 "both runs are in the comparison");
         Result unknown = launcher(work, COMMAND, "shell", "latent:report no-such-run");
         assertTrue(unknown.exit() != 0 && unknown.output().contains("There is no run 'no-such-run'"), () -> unknown.output());
+        // the command is open to researchers: it writes into the reports folder and nowhere else
+        String keys = Files.readString(home.resolve("etc/keys.properties"));
+        Result elsewhere = launcher(work, COMMAND, "shell", "latent:report --output ../../../etc/keys.properties " + cot);
+        assertTrue(elsewhere.exit() != 0 && elsewhere.output().contains("give --output a file name without a folder"), () -> elsewhere.output());
+        assertEquals(keys, Files.readString(home.resolve("etc/keys.properties")), "nothing was written over");
     }
 
     @Test
