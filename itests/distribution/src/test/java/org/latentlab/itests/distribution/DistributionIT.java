@@ -89,6 +89,7 @@ class DistributionIT {
     private Path work;
     private Path home;
     private int sshPort;
+    private int httpPort;
     private String shippedUsers;
     private String shippedKeys;
     private boolean shippedHostKey;
@@ -118,11 +119,13 @@ class DistributionIT {
         shippedOwnerKeys = Files.exists(home.resolve("etc/latentlab"));
 
         // ports of its own, so that it cannot clash with an instance that already runs here
-        int[] ports = freePorts(3);
+        int[] ports = freePorts(4);
         sshPort = ports[0];
         setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", ports[0]);
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", ports[1]);
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", ports[2]);
+        httpPort = ports[3];
+        setProperty(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", ports[3]);
         // mvn: URLs read the local repository this build installs into, where the plugin test puts its plugin
         String repository = System.getProperty("latentlab.maven.repository");
         if (repository != null && !repository.isBlank()) {
@@ -476,6 +479,68 @@ class DistributionIT {
         Result elsewhere = launcher(work, COMMAND, "shell", "latent:report --output ../../../etc/keys.properties " + cot);
         assertTrue(elsewhere.exit() != 0 && elsewhere.output().contains("give --output a file name without a folder"), () -> elsewhere.output());
         assertEquals(keys, Files.readString(home.resolve("etc/keys.properties")), "nothing was written over");
+    }
+
+    @Test
+    @Order(9)
+    void theDashboardListsTheRunsAndShowsARunsFiguresOnTheLoopbackInterfaceOnly() throws Exception {
+        assertEquals(0, launcher(work, START, "start").exit(), "bin/latentlab start");
+        try {
+            String coconut = runIdNamed("smoke-coconut");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            java.net.http.HttpResponse<String> list = get(client, "/latentlab/");
+            assertEquals(200, list.statusCode(), () -> "the run list:\n" + list.body() + logTail());
+            assertTrue(list.body().contains("smoke-coconut") && list.body().contains("smoke-cot") && list.body().contains("completed"),
+                    () -> "the runs and their states are listed:\n" + list.body());
+            assertTrue(list.body().contains("href=\"/latentlab/run/" + coconut + "\""), "each run links to its page");
+
+            java.net.http.HttpResponse<String> page = get(client, "/latentlab/run/" + coconut);
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Training loss") && page.body().contains("data:image/svg+xml;base64,")
+                    && page.body().contains("Probe frontier"), "the run's page has its figures and probe tables");
+            java.net.http.HttpResponse<String> compare = get(client, "/latentlab/compare?id=" + runIdNamed("smoke-cot") + "&id=" + coconut);
+            assertTrue(compare.statusCode() == 200 && compare.body().contains("Comparison of 2 runs"), compare::body);
+            java.net.http.HttpResponse<String> unknown = get(client, "/latentlab/run/no-such-run");
+            assertEquals(404, unknown.statusCode());
+            assertTrue(unknown.body().startsWith("There is no run 'no-such-run'"), unknown::body);
+
+            // bound to the loopback interface: another address of this machine gets no answer at all
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address instanceof Inet6Address) {
+                        continue;
+                    }
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(address, httpPort), 2000);
+                        fail("the dashboard's port " + httpPort + " answers on " + address.getHostAddress());
+                    } catch (IOException refused) {
+                        // as it should
+                    }
+                }
+            }
+        } finally {
+            launcher(work, STOP, "stop");
+        }
+    }
+
+    private java.net.http.HttpResponse<String> get(java.net.http.HttpClient client, String path) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        // the HTTP service may still be starting right after the platform's shell answers
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                java.net.http.HttpResponse<String> response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 404 || System.nanoTime() > deadline || path.contains("no-such-run")) {
+                    return response;
+                }
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(500);
+        }
     }
 
     @Test
