@@ -129,10 +129,10 @@ public class Dashboard extends HttpServlet {
             runs.add(new HtmlReport.Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()), experiments.probeReports(id)));
         }
         List<Figure> figures = experiments.figures(ids);
-        Map<String, String> svgs = new LinkedHashMap<>();
-        figures.forEach(figure -> svgs.put(figure.name(), FigureRenderer.svg(figure)));
+        Map<String, byte[]> pngs = new LinkedHashMap<>();
+        figures.forEach(figure -> pngs.put(figure.name(), FigureRenderer.png(figure)));
         String title = runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
-        String page = HtmlReport.write(title, runs, figures, svgs);
+        String page = HtmlReport.write(title, runs, figures, pngs);
         String header = (live ? "<meta http-equiv=\"refresh\" content=\"10\">\n" : "");
         return page.replaceFirst("<head>\n", java.util.regex.Matcher.quoteReplacement("<head>\n" + header))
                 .replaceFirst("<body>\n", java.util.regex.Matcher.quoteReplacement("<body>\n<p><a href=\"" + HtmlReport.escape(root) + "\">All runs</a></p>\n"));

@@ -113,7 +113,27 @@ final class FigureRenderer {
             }
         }
         chart.setBackgroundPaint(Color.WHITE);
+        keepFlatValuesVisible(figure, figure.kind() == Figure.Kind.BAR ? chart.getCategoryPlot().getRangeAxis() : chart.getXYPlot().getRangeAxis());
         return chart;
+    }
+
+    /**
+     * JFreeChart zooms a set of equal values (all accuracies 0, say) into a band a billionth wide; such a figure gets a
+     * range from 0 that shows the value instead.
+     */
+    static void keepFlatValuesVisible(Figure figure, org.jfree.chart.axis.ValueAxis axis) {
+        java.util.DoubleSummaryStatistics values = figure.series().stream().flatMap(s -> s.y().stream()).filter(y -> !y.isNaN())
+                .mapToDouble(Double::doubleValue).summaryStatistics();
+        if (values.getCount() > 0 && values.getMin() == values.getMax()) {
+            double value = values.getMin();
+            if (value == 0) {
+                axis.setRange(0, 1);
+            } else if (value > 0) {
+                axis.setRange(0, value * 1.5);
+            } else {
+                axis.setRange(value * 1.5, 0);
+            }
+        }
     }
 
     /** Legend entries must differ: a repeated label gets its position appended. */

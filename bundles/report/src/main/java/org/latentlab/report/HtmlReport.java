@@ -1,6 +1,5 @@
 package org.latentlab.report;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import org.latentlab.api.probe.ProbeTable;
 
 /**
  * One self-contained HTML page for one run or several side by side: what each run was (its parts and versions), how it
- * ended, its results, every figure (embedded as SVG data, nothing fetched), and each probe's tables.
+ * ended, its results, every figure (embedded as PNG data, nothing fetched), and each probe's tables.
  */
 final class HtmlReport {
 
@@ -31,7 +30,11 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String write(String title, List<Run> runs, List<Figure> figures, Map<String, String> svgs) {
+    /**
+     * The page, with each figure embedded as PNG data (browsers draw the PNG exactly as it was rendered; the SVG files
+     * that {@code latent:report} writes beside it are for print and editing).
+     */
+    static String write(String title, List<Run> runs, List<Figure> figures, Map<String, byte[]> pngs) {
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(escape(title))
                 .append("</title>\n<style>\n")
@@ -47,11 +50,10 @@ final class HtmlReport {
         if (!figures.isEmpty()) {
             html.append("<h2>Figures</h2>\n");
             for (Figure figure : figures) {
-                String svg = svgs.get(figure.name());
+                byte[] png = pngs.get(figure.name());
                 html.append("<figure id=\"figure-").append(escape(figure.name())).append("\">\n<img alt=\"").append(escape(figure.title()))
                         .append("\" width=\"").append(FigureRenderer.WIDTH).append("\" height=\"").append(FigureRenderer.HEIGHT)
-                        .append("\" src=\"data:image/svg+xml;base64,")
-                        .append(Base64.getEncoder().encodeToString(svg.getBytes(StandardCharsets.UTF_8))).append("\">\n");
+                        .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append("\">\n");
                 if (figure.caption() != null) {
                     html.append("<figcaption>").append(escape(figure.caption())).append("</figcaption>\n");
                 }

@@ -49,15 +49,15 @@ public class ReportCommand implements Action {
         Files.createDirectories(figuresFolder);
 
         List<Figure> figures = experiments.figures(ids);
-        Map<String, String> svgs = new LinkedHashMap<>();
+        Map<String, byte[]> pngs = new LinkedHashMap<>();
         for (Figure figure : figures) {
-            String svg = FigureRenderer.svg(figure);
-            svgs.put(figure.name(), svg);
-            Files.writeString(figuresFolder.resolve(figure.name() + ".svg"), svg, StandardCharsets.UTF_8);
-            Files.write(figuresFolder.resolve(figure.name() + ".png"), FigureRenderer.png(figure));
+            byte[] png = FigureRenderer.png(figure);
+            pngs.put(figure.name(), png);
+            Files.write(figuresFolder.resolve(figure.name() + ".png"), png);
+            Files.writeString(figuresFolder.resolve(figure.name() + ".svg"), FigureRenderer.svg(figure), StandardCharsets.UTF_8);
         }
         String title = runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
-        Files.writeString(html, HtmlReport.write(title, runs, figures, svgs), StandardCharsets.UTF_8);
+        Files.writeString(html, HtmlReport.write(title, runs, figures, pngs), StandardCharsets.UTF_8);
         System.out.println("Wrote " + html + " with " + figures.size() + " figures (PNG and SVG in " + figuresFolder + ").");
         return null;
     }

@@ -69,6 +69,20 @@ class FigureRendererTest {
         assertTrue(FigureRenderer.svg(ACCURACY).contains("prosqa_valid.json"), "bar categories are labelled");
     }
 
+    @Test
+    void equalValuesAreShownOnARangeFromZero() {
+        Figure zero = new Figure("accuracy", "Accuracy", Kind.BAR, "set", "accuracy",
+                List.of(Series.bars("run", List.of("test"), List.of(0.0))), List.of(), null);
+        org.jfree.data.Range range = FigureRenderer.chart(zero).getCategoryPlot().getRangeAxis().getRange();
+        assertEquals(0, range.getLowerBound());
+        assertEquals(1, range.getUpperBound());
+        Figure flat = new Figure("loss", "Loss", Kind.LINE, "step", "loss",
+                List.of(Series.points("loss", List.of(1.0, 2.0), List.of(0.5, 0.5))), List.of(), null);
+        range = FigureRenderer.chart(flat).getXYPlot().getRangeAxis().getRange();
+        assertEquals(0, range.getLowerBound());
+        assertEquals(0.75, range.getUpperBound());
+    }
+
     private static long colours(BufferedImage image) {
         return IntStream.range(0, image.getWidth() * image.getHeight())
                 .map(i -> image.getRGB(i % image.getWidth(), i / image.getWidth())).distinct().limit(10).count();

@@ -55,9 +55,9 @@ class HtmlReportTest {
     @Test
     void oneSelfContainedPageWithEveryFigureAndTheRunsRecord() throws IOException {
         List<Figure> figures = List.of(FigureRendererTest.LOSS, FigureRendererTest.ACCURACY, FigureRendererTest.PCA);
-        Map<String, String> svgs = new LinkedHashMap<>();
-        figures.forEach(f -> svgs.put(f.name(), FigureRenderer.svg(f)));
-        String html = HtmlReport.write("Run coconut", List.of(run()), figures, svgs);
+        Map<String, byte[]> pngs = new LinkedHashMap<>();
+        figures.forEach(f -> pngs.put(f.name(), FigureRenderer.png(f)));
+        String html = HtmlReport.write("Run coconut", List.of(run()), figures, pngs);
 
         // kept for a look: target/report-sample.html
         Files.writeString(Files.createDirectories(Path.of("target")).resolve("report-sample.html"), html);
@@ -68,7 +68,7 @@ class HtmlReportTest {
         Matcher sources = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(html);
         int images = 0;
         while (sources.find()) {
-            assertTrue(sources.group(1).startsWith("data:image/svg+xml;base64,"), () -> "only embedded data: " + sources.group(1));
+            assertTrue(sources.group(1).startsWith("data:image/png;base64,"), () -> "only embedded data: " + sources.group(1));
             images++;
         }
         assertEquals(figures.size(), images, "one embedded image per figure");

@@ -447,6 +447,7 @@ class DistributionIT {
     void aReportOfARunAndOfAComparisonEmbedsEveryFigureAndWritesThemAsPngAndSvg() throws Exception {
         String coconut = runIdNamed("smoke-coconut");
         String cot = runIdNamed("smoke-cot");
+        System.setProperty("java.awt.headless", "true");
         String wrote = shell("latent:report " + coconut);
         Path html = home.resolve("data/latentlab/reports").resolve(coconut + ".html");
         assertTrue(Files.isRegularFile(html), () -> "the report is written where the command says:\n" + wrote);
@@ -454,14 +455,16 @@ class DistributionIT {
         Matcher sources = Pattern.compile("src=\"([^\"]*)\"").matcher(page);
         int images = 0;
         while (sources.find()) {
-            assertTrue(sources.group(1).startsWith("data:image/svg+xml;base64,"), "every figure is embedded");
+            assertTrue(sources.group(1).startsWith("data:image/png;base64,"), "every figure is embedded");
+            java.awt.image.BufferedImage embedded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(sources.group(1).substring("data:image/png;base64,".length()))));
+            assertTrue(embedded != null && embedded.getWidth() > 0, "every embedded figure decodes");
             images++;
         }
         assertTrue(images >= 3, "loss, throughput and accuracy at least: " + images);
         assertTrue(page.contains("org.latentlab.method.coconut") && page.contains("Probe logit-lens") && page.contains("Probe frontier"),
                 "the run's parts and its probes' tables");
         Path figures = home.resolve("data/latentlab/reports").resolve(coconut + "-figures");
-        System.setProperty("java.awt.headless", "true");
         for (String name : List.of("loss", "throughput", "accuracy")) {
             java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(figures.resolve(name + ".png").toFile());
             assertTrue(png != null && png.getWidth() > 0, name + ".png is an image");
@@ -496,7 +499,7 @@ class DistributionIT {
 
             java.net.http.HttpResponse<String> page = get(client, "/latentlab/run/" + coconut);
             assertEquals(200, page.statusCode());
-            assertTrue(page.body().contains("Training loss") && page.body().contains("data:image/svg+xml;base64,")
+            assertTrue(page.body().contains("Training loss") && page.body().contains("data:image/png;base64,")
                     && page.body().contains("Probe frontier"), "the run's page has its figures and probe tables");
             java.net.http.HttpResponse<String> compare = get(client, "/latentlab/compare?id=" + runIdNamed("smoke-cot") + "&id=" + coconut);
             assertTrue(compare.statusCode() == 200 && compare.body().contains("Comparison of 2 runs"), compare::body);
