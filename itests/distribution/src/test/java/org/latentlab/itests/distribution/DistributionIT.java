@@ -208,19 +208,7 @@ class DistributionIT {
             }
             checks++;
         }
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address instanceof Inet6Address) {
-                    continue;
-                }
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(address, sshPort), 2000);
-                    fail("the SSH port " + sshPort + " answers on " + address.getHostAddress());
-                } catch (IOException refused) {
-                    checks++;
-                }
-            }
-        }
+        checks += assertNoAnswerOffLoopback(sshPort, "the SSH port");
         assumeTrue(checks > 0, "neither ss nor a non-loopback address is available to check the SSH binding");
     }
 
@@ -508,19 +496,7 @@ class DistributionIT {
             assertTrue(unknown.body().startsWith("There is no run 'no-such-run'"), unknown::body);
 
             // bound to the loopback interface: another address of this machine gets no answer at all
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address instanceof Inet6Address) {
-                        continue;
-                    }
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress(address, httpPort), 2000);
-                        fail("the dashboard's port " + httpPort + " answers on " + address.getHostAddress());
-                    } catch (IOException refused) {
-                        // as it should
-                    }
-                }
-            }
+            assertNoAnswerOffLoopback(httpPort, "the dashboard's port");
         } finally {
             launcher(work, STOP, "stop");
         }
@@ -1070,6 +1046,28 @@ class DistributionIT {
         Matcher line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$").matcher(text);
         assertTrue(line.find(), file + " sets " + key);
         Files.writeString(file, line.replaceFirst(Matcher.quoteReplacement(key + " = " + value)));
+    }
+
+    /**
+     * Connects to the port on every non-loopback IPv4 address of this machine and fails if one answers; returns how many
+     * addresses were tried.
+     */
+    private static int assertNoAnswerOffLoopback(int port, String what) throws IOException {
+        int tried = 0;
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address instanceof Inet6Address) {
+                    continue;
+                }
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(address, port), 2000);
+                    fail(what + " " + port + " answers on " + address.getHostAddress());
+                } catch (IOException refused) {
+                    tried++;
+                }
+            }
+        }
+        return tried;
     }
 
     /** Distinct free TCP ports on the loopback interface. */
