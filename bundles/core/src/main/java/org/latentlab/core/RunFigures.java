@@ -1,6 +1,7 @@
 package org.latentlab.core;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +40,14 @@ final class RunFigures {
         if (ids.isEmpty()) {
             throw new SpecException("Name at least one run; list them with latent:runs.");
         }
-        Map<String, String> names = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         for (String id : ids) {
             RunStatus status = store.status(id)
                     .orElseThrow(() -> new SpecException("There is no run '" + id + "'; list the runs with latent:runs."));
             names.put(id, status.name());
         }
         // a run is labelled by its name, and by its id too where two runs share the name
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         names.forEach((id, name) -> labels.put(id, java.util.Collections.frequency(names.values(), name) > 1 ? name + " (" + id + ")" : name));
         return ids.size() == 1 ? single(ids.get(0)) : comparison(labels);
     }
@@ -91,7 +92,7 @@ final class RunFigures {
     private List<Figure> comparison(Map<String, String> labels) {
         List<Series> losses = new ArrayList<>();
         List<Series> throughput = new ArrayList<>();
-        Map<String, RunResult> results = new java.util.LinkedHashMap<>();
+        Map<String, RunResult> results = new LinkedHashMap<>();
         for (Map.Entry<String, String> run : labels.entrySet()) {
             List<MetricsRecord> metrics = store.metrics(run.getKey());
             losses.add(curve(run.getValue(), metrics, MetricsRecord::loss));
@@ -108,7 +109,7 @@ final class RunFigures {
         Map<String, Map<String, Double>> scalars = new TreeMap<>();
         for (Map.Entry<String, RunResult> result : results.entrySet()) {
             result.getValue().probes().forEach((probe, values) -> values.forEach((scalar, value) ->
-                    scalars.computeIfAbsent(probe + "." + scalar, k -> new java.util.LinkedHashMap<>()).put(result.getKey(), value)));
+                    scalars.computeIfAbsent(probe + "." + scalar, k -> new LinkedHashMap<>()).put(result.getKey(), value)));
         }
         scalars.forEach((scalar, byRun) -> {
             if (byRun.size() >= 2 && !constant(new ArrayList<>(byRun.values()))) {

@@ -63,10 +63,6 @@ final class TrainingStep {
         return total;
     }
 
-    /**
-     * A fresh backbone of the spec's shape over {@code vocabulary}, its special tokens initialised by the method; the
-     * caller closes it.
-     */
     /** AdamW over the model's parameters with the spec's weight decay and the method's per-parameter learning-rate factors. */
     static AdamW optimizer(Experiment experiment, Backbone model) {
         var spec = experiment.spec();
@@ -74,6 +70,10 @@ final class TrainingStep {
                 experiment.method().service().learningRateScales(spec.method().options()));
     }
 
+    /**
+     * A fresh backbone of the spec's shape over {@code vocabulary}, its special tokens initialised by the method; the
+     * caller closes it.
+     */
     static Backbone newBackbone(ComputeEngine engine, Experiment experiment, Vocabulary vocabulary, ai.djl.Device device)
             throws Exception {
         var spec = experiment.spec();

@@ -126,16 +126,13 @@ public class Dashboard extends HttpServlet {
             RunStatus status = experiments.status(id)
                     .orElseThrow(() -> new SpecException("There is no run '" + id + "'; the run list is at " + root + "."));
             live |= status.state() == RunState.RUNNING || status.state() == RunState.QUEUED;
-            runs.add(new HtmlReport.Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()), experiments.probeReports(id)));
+            runs.add(HtmlReport.Run.of(experiments, status));
         }
         List<Figure> figures = experiments.figures(ids);
         Map<String, byte[]> pngs = new LinkedHashMap<>();
         figures.forEach(figure -> pngs.put(figure.name(), FigureRenderer.png(figure)));
-        String title = runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
-        String page = HtmlReport.write(title, runs, figures, pngs);
-        String header = (live ? "<meta http-equiv=\"refresh\" content=\"10\">\n" : "");
-        return page.replaceFirst("<head>\n", java.util.regex.Matcher.quoteReplacement("<head>\n" + header))
-                .replaceFirst("<body>\n", java.util.regex.Matcher.quoteReplacement("<body>\n<p><a href=\"" + HtmlReport.escape(root) + "\">All runs</a></p>\n"));
+        return HtmlReport.write(HtmlReport.title(runs), runs, figures, pngs, live ? "<meta http-equiv=\"refresh\" content=\"10\">\n" : "",
+                "<p><a href=\"" + HtmlReport.escape(root) + "\">All runs</a></p>\n");
     }
 
     private static void send(HttpServletResponse response, int status, String type, String body) throws IOException {

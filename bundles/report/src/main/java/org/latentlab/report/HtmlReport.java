@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.EvaluationResult;
+import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.figure.Figure;
@@ -22,6 +23,17 @@ final class HtmlReport {
 
     /** What the report shows of one run. */
     record Run(RunStatus status, Optional<RunResult> result, List<ComponentInfo> parts, Map<String, ProbeReport> probes) {
+
+        /** Everything the platform recorded of the run with this status. */
+        static Run of(ExperimentService experiments, RunStatus status) {
+            String id = status.id();
+            return new Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()), experiments.probeReports(id));
+        }
+    }
+
+    /** "Run <name>" for one run, "Comparison of N runs" for several. */
+    static String title(List<Run> runs) {
+        return runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
     }
 
     /** Rows of a probe table shown before the rest is summarised. */
@@ -35,6 +47,14 @@ final class HtmlReport {
      * that {@code latent:report} writes beside it are for print and editing).
      */
     static String write(String title, List<Run> runs, List<Figure> figures, Map<String, byte[]> pngs) {
+        return write(title, runs, figures, pngs, "", "");
+    }
+
+    /**
+     * The page with {@code head} added to its head (a refresh, say) and {@code navigation} above its title, both HTML the
+     * caller has escaped.
+     */
+    static String write(String title, List<Run> runs, List<Figure> figures, Map<String, byte[]> pngs, String head, String navigation) {
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(escape(title))
                 .append("</title>\n<style>\n")
@@ -42,7 +62,7 @@ final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}")
                 .append("th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}")
                 .append("figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}")
-                .append(".state{font-weight:bold}.note{color:#555}\n</style>\n</head>\n<body>\n");
+                .append(".state{font-weight:bold}.note{color:#555}\n</style>\n").append(head).append("</head>\n<body>\n").append(navigation);
         html.append("<h1>").append(escape(title)).append("</h1>\n");
         for (Run run : runs) {
             run(html, run);

@@ -40,8 +40,7 @@ public class ReportCommand implements Action {
         for (String id : ids) {
             RunStatus status = experiments.status(id)
                     .orElseThrow(() -> new SpecException("There is no run '" + id + "'; list the runs with latent:runs."));
-            runs.add(new HtmlReport.Run(status, experiments.result(id), experiments.parts(id).orElse(List.of()),
-                    experiments.probeReports(id)));
+            runs.add(HtmlReport.Run.of(experiments, status));
         }
         Path html = reportsFolder().resolve(output != null ? fileName(output) : baseName(ids) + ".html");
         String base = html.getFileName().toString().replaceFirst("\\.html?$", "");
@@ -56,8 +55,7 @@ public class ReportCommand implements Action {
             Files.write(figuresFolder.resolve(figure.name() + ".png"), png);
             Files.writeString(figuresFolder.resolve(figure.name() + ".svg"), FigureRenderer.svg(figure), StandardCharsets.UTF_8);
         }
-        String title = runs.size() == 1 ? "Run " + runs.get(0).status().name() : "Comparison of " + runs.size() + " runs";
-        Files.writeString(html, HtmlReport.write(title, runs, figures, pngs), StandardCharsets.UTF_8);
+        Files.writeString(html, HtmlReport.write(HtmlReport.title(runs), runs, figures, pngs), StandardCharsets.UTF_8);
         System.out.println("Wrote " + html + " with " + figures.size() + " figures (PNG and SVG in " + figuresFolder + ").");
         return null;
     }
