@@ -28,6 +28,9 @@ import org.latentlab.api.probe.ProbeReport;
  */
 final class RunFigures {
 
+    /** A scalar numbered by a step or a layer: {@code step3.norm}, {@code kl.layer2}. */
+    private static final java.util.regex.Pattern NUMBERED = java.util.regex.Pattern.compile("(|.*\\.)(step|layer)(\\d+)(\\..*|)");
+
     private final RunStore store;
     private final ComponentCatalog catalog;
 
@@ -79,12 +82,39 @@ final class RunFigures {
                 snapshot.scalars().forEach((scalar, value) -> byScalar.computeIfAbsent(scalar, k -> new ArrayList<>())
                         .add(new double[] {snapshot.step(), value == null ? Double.NaN : value}));
             }
-            byScalar.values().removeIf(points -> constant(points.stream().map(p -> p[1]).toList()));   // a count of examples says nothing over time
-            byScalar.forEach((scalar, points) -> figures.add(new Figure(
-                    fileSafe("training-" + probe.getKey() + "-" + scalar), probe.getKey() + ": " + scalar + " over training",
-                    Kind.LINE, "step", scalar,
-                    List.of(Series.points(scalar, points.stream().map(p -> p[0]).toList(), points.stream().map(p -> p[1]).toList())),
-                    stages, "Each point is the probe run on the model as it was at that step.")));
+            // scalars numbered by step or layer (step3.norm, kl.layer2) share a figure, one line per number
+            Map<String, Map<Integer, String>> families = new TreeMap<>();
+            Map<String, String> memberLabels = new LinkedHashMap<>();
+            byScalar.keySet().forEach(scalar -> {
+                java.util.regex.Matcher numbered = NUMBERED.matcher(scalar);
+                if (numbered.matches()) {
+                    String family = numbered.group(1) + numbered.group(2) + "<n>" + numbered.group(4);
+                    families.computeIfAbsent(family, k -> new TreeMap<>()).put(Integer.parseInt(numbered.group(3)), scalar);
+                    memberLabels.put(scalar, numbered.group(2) + " " + numbered.group(3));
+                }
+            });
+            families.values().removeIf(members -> members.size() < 2);
+            Set<String> grouped = new java.util.HashSet<>();
+            families.values().forEach(members -> grouped.addAll(members.values()));
+            Map<String, Figure> drawn = new TreeMap<>();
+            families.forEach((family, members) -> {
+                if (members.values().stream().allMatch(scalar -> constant(ys(byScalar.get(scalar))))) {
+                    return;
+                }
+                List<Series> lines = members.values().stream()
+                        .map(scalar -> Series.points(memberLabels.get(scalar), xs(byScalar.get(scalar)), ys(byScalar.get(scalar)))).toList();
+                drawn.put(family, new Figure(fileSafe("training-" + probe.getKey() + "-" + family), probe.getKey() + ": " + family
+                        + " over training", Kind.LINE, "step", family, lines, stages,
+                        "Each point is the probe run on the model as it was at that step; the lines are " + family + " for each n."));
+            });
+            byScalar.forEach((scalar, points) -> {
+                if (!grouped.contains(scalar) && !constant(ys(points))) {   // a count of examples says nothing over time
+                    drawn.put(scalar, new Figure(fileSafe("training-" + probe.getKey() + "-" + scalar), probe.getKey() + ": " + scalar
+                            + " over training", Kind.LINE, "step", scalar, List.of(Series.points(scalar, xs(points), ys(points))), stages,
+                            "Each point is the probe run on the model as it was at that step."));
+                }
+            });
+            figures.addAll(drawn.values());
         }
         return figures;
     }
@@ -105,6 +135,7 @@ final class RunFigures {
         if (!results.isEmpty()) {
             figures.add(accuracy(results, labels));
         }
+        figures.addAll(probeFigures(labels));
         // every probe scalar that at least two runs report and that differs between them, one bar per run
         Map<String, Map<String, Double>> scalars = new TreeMap<>();
         for (Map.Entry<String, RunResult> result : results.entrySet()) {
@@ -121,6 +152,43 @@ final class RunFigures {
         return figures;
     }
 
+    /**
+     * The probes' own figures in a comparison: a line figure that several runs have (intrinsic dimension or information
+     * per latent step) drawn once with every run's lines, each labelled by its run; any other figure once per run that
+     * has it, its title naming the run.
+     */
+    private List<Figure> probeFigures(Map<String, String> labels) {
+        Map<String, Map<String, Figure>> byName = new LinkedHashMap<>();   // figure name -> run label -> the run's figure
+        for (Map.Entry<String, String> run : labels.entrySet()) {
+            for (Map.Entry<String, ProbeReport> probe : store.probeReports(run.getKey()).entrySet()) {
+                for (Figure own : ownFigures(probe.getKey(), probe.getValue())) {
+                    byName.computeIfAbsent("probe-" + probe.getKey() + "-" + own.name(), k -> new LinkedHashMap<>()).put(run.getValue(), own);
+                }
+            }
+        }
+        List<Figure> figures = new ArrayList<>();
+        byName.forEach((name, byRun) -> {
+            Figure first = byRun.values().iterator().next();
+            if (byRun.size() >= 2 && byRun.values().stream().allMatch(f -> f.kind() == Kind.LINE)) {
+                List<Series> lines = new ArrayList<>();
+                byRun.forEach((run, own) -> own.series().forEach(series -> lines.add(new Series(
+                        own.series().size() == 1 ? run : run + ": " + series.label(), series.x(), series.y(), List.of(), series.notes()))));
+                // a caption that quotes one run's values (a pooled estimate) would mislabel the others
+                boolean oneCaption = byRun.values().stream().map(f -> String.valueOf(f.caption())).distinct().count() == 1;
+                figures.add(new Figure(name, first.title(), Kind.LINE, first.xLabel(), first.yLabel(), lines, List.of(),
+                        oneCaption ? first.caption() : null));
+                return;
+            }
+            int n = 0;
+            for (Map.Entry<String, Figure> run : byRun.entrySet()) {
+                Figure own = run.getValue();
+                figures.add(new Figure(byRun.size() == 1 ? name : name + "-" + ++n, own.title() + " (" + run.getKey() + ")", own.kind(),
+                        own.xLabel(), own.yLabel(), own.series(), own.markers(), own.caption()));
+            }
+        });
+        return figures;
+    }
+
     /** Accuracy per evaluation set, one series per run. */
     private static Figure accuracy(Map<String, RunResult> results, Map<String, String> labels) {
         Set<String> sets = new LinkedHashSet<>();
@@ -128,11 +196,15 @@ final class RunFigures {
         List<Series> series = new ArrayList<>();
         for (Map.Entry<String, RunResult> result : results.entrySet()) {
             List<Double> values = new ArrayList<>();
+            List<String> counts = new ArrayList<>();
             for (String set : sets) {
-                values.add(result.getValue().evaluations().stream().filter(e -> e.set().equals(set)).findFirst()
-                        .map(EvaluationResult::accuracy).orElse(Double.NaN));
+                java.util.Optional<EvaluationResult> evaluation = result.getValue().evaluations().stream().filter(e -> e.set().equals(set))
+                        .findFirst();
+                values.add(evaluation.map(EvaluationResult::accuracy).orElse(Double.NaN));
+                counts.add(evaluation.map(e -> e.correct() + " of " + e.examples()).orElse(null));
             }
-            series.add(Series.bars(labels.get(result.getKey()), new ArrayList<>(sets), values));
+            // the count written on each bar, so that an accuracy of 0 is seen as one and not as a missing bar
+            series.add(Series.bars(labels.get(result.getKey()), new ArrayList<>(sets), values).withNotes(counts));
         }
         return new Figure("accuracy", "Accuracy per evaluation set", Kind.BAR, "evaluation set", "exact-match accuracy", series,
                 List.of(), null);
@@ -162,6 +234,14 @@ final class RunFigures {
             }
         }
         return markers;
+    }
+
+    private static List<Double> xs(List<double[]> points) {
+        return points.stream().map(p -> p[0]).toList();
+    }
+
+    private static List<Double> ys(List<double[]> points) {
+        return points.stream().map(p -> p[1]).toList();
     }
 
     private static boolean constant(List<Double> values) {

@@ -30,8 +30,8 @@ class RunFiguresTest {
     @TempDir
     Path runs;
 
-    /** A probe that draws its scalar as one bar. */
-    private static final Probe DRAWING = new Probe() {
+    /** A probe seen only through its figures. */
+    private abstract static class DrawingProbe implements Probe {
         @Override
         public Set<Capability> requires() {
             return Set.of();
@@ -41,11 +41,24 @@ class RunFiguresTest {
         public ProbeReport run(ProbeContext context) {
             throw new UnsupportedOperationException();
         }
+    }
 
+    /** A probe that draws its scalar as one bar. */
+    private static final Probe DRAWING = new DrawingProbe() {
         @Override
         public List<Figure> figures(ProbeReport report) {
             return List.of(new Figure("value", "The value", Figure.Kind.BAR, "", "value",
                     List.of(Figure.Series.bars("value", List.of("all"), List.of(report.scalars().get("value")))), List.of(), null));
+        }
+    };
+
+    /** A probe that draws its scalar per latent step as a line. */
+    private static final Probe PER_STEP = new DrawingProbe() {
+        @Override
+        public List<Figure> figures(ProbeReport report) {
+            return List.of(new Figure("by-step", "Dimension by step", Figure.Kind.LINE, "latent step", "dimension",
+                    List.of(Figure.Series.points("TwoNN", List.of(1.0, 2.0), List.of(report.scalars().get("value"), 2 * report.scalars().get("value")))),
+                    List.of(), "How to read it."));
         }
     };
 
@@ -59,8 +72,11 @@ class RunFiguresTest {
                 List.of(new EvaluationResult("test", 10, (int) (accuracy * 10), accuracy, 5, 3, 1)), List.of(),
                 Map.of("drawing", Map.of("value", accuracy, "examples", 10.0))));
         store.write(store.path(id, "probe-drawing.json"), new ProbeReport("drawing", Map.of("value", accuracy), List.of()));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0, Map.of("norm", 0.5, "examples", 10.0)));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1, Map.of("norm", 0.25, "examples", 10.0)));
+        store.write(store.path(id, "probe-dimension.json"), new ProbeReport("dimension", Map.of("value", accuracy), List.of()));
+        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0,
+                Map.of("norm", 0.5, "examples", 10.0, "step1.norm", 0.1, "step2.norm", 0.3, "step10.norm", 0.2, "step1.points", 5.0)));
+        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1,
+                Map.of("norm", 0.25, "examples", 10.0, "step1.norm", 0.05, "step2.norm", 0.3, "step10.norm", 0.4, "step1.points", 5.0)));
         return id;
     }
 
@@ -72,15 +88,48 @@ class RunFiguresTest {
         String id = run(store, "coconut", 0.8);
 
         List<Figure> figures = new RunFigures(store, catalog).of(List.of(id));
-        assertEquals(List.of("loss", "throughput", "accuracy", "probe-drawing-value", "training-gate-norm"),
+        assertEquals(List.of("loss", "throughput", "accuracy", "probe-drawing-value", "training-gate-norm", "training-gate-step-n-.norm"),
                 figures.stream().map(Figure::name).toList());
         Figure loss = figures.get(0);
         assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), loss.series().get(0).x());
         assertEquals(3.0, loss.series().get(0).y().get(0));
         assertEquals(List.of(new Figure.Marker(3, "stage 1"), new Figure.Marker(5, "stage 2")), loss.markers(), "stage switches");
         assertEquals(List.of("test"), figures.get(2).series().get(0).categories());
+        assertEquals(List.of("8 of 10"), figures.get(2).series().get(0).notes(), "each bar says how many of how many were right");
         assertEquals(List.of(0.8), figures.get(3).series().get(0).y(), "the probe's own figure, from its report");
         assertEquals(List.of(2.0, 4.0), figures.get(4).series().get(0).x(), "the scalar at every step it was probed");
+        Figure perStep = figures.get(5);
+        assertEquals(List.of("step 1", "step 2", "step 10"), perStep.series().stream().map(Figure.Series::label).toList(),
+                "scalars numbered by latent step share one figure, a line per step in numeric order; a constant count is left out");
+        assertEquals(List.of(0.05, 0.3), List.of(perStep.series().get(0).y().get(1), perStep.series().get(1).y().get(1)));
+        assertEquals(2, perStep.markers().size(), "stage switches are marked on it too");
+    }
+
+    @Test
+    void aProbesLineFigureOfSeveralRunsIsDrawnOnceWithEveryRunsLines() throws java.io.IOException {
+        RunStore store = new RunStore(runs);
+        ComponentCatalog catalog = new ComponentCatalog();
+        catalog.add(new ComponentRef<>(ComponentKind.PROBE, "dimension", PER_STEP, "test", Version.parseVersion("1.0.0"), 0));
+        String a = run(store, "cot", 0.6);
+        String b = run(store, "coconut", 0.9);
+        List<Figure> figures = new RunFigures(store, catalog).of(List.of(a, b));
+        Figure overlaid = figures.stream().filter(f -> f.name().equals("probe-dimension-by-step")).findFirst().orElseThrow();
+        assertEquals(List.of("cot", "coconut"), overlaid.series().stream().map(Figure.Series::label).toList());
+        assertEquals(List.of(0.9, 1.8), overlaid.series().get(1).y());
+        assertEquals("dimension", overlaid.yLabel());
+        assertEquals("How to read it.", overlaid.caption());
+        assertTrue(new RunFigures(store, catalog).of(List.of(a)).stream().anyMatch(f -> f.name().equals("probe-dimension-by-step")),
+                "a single run has the figure as the probe draws it");
+
+        catalog.add(new ComponentRef<>(ComponentKind.PROBE, "drawing", DRAWING, "test", Version.parseVersion("1.0.0"), 0));
+        List<Figure> withBars = new RunFigures(store, catalog).of(List.of(a, b));
+        assertEquals(List.of("The value (cot)", "The value (coconut)"), withBars.stream().filter(f -> f.name().startsWith("probe-drawing-value"))
+                .map(Figure::title).toList(), "a figure that is not a line is shown once per run, its title naming the run");
+        String c = run(store, "pause", 0.5);
+        java.nio.file.Files.delete(store.path(c, "probe-dimension.json"));
+        List<Figure> oneHasIt = new RunFigures(store, catalog).of(List.of(a, c));
+        assertEquals("Dimension by step (cot)", oneHasIt.stream().filter(f -> f.name().equals("probe-dimension-by-step")).findFirst()
+                .orElseThrow().title(), "a figure only one run has is still shown, naming its run");
     }
 
     @Test

@@ -37,6 +37,23 @@ final class FigureRenderer {
 
     private static final Color GRID = new Color(0xDD, 0xDD, 0xDD);
     private static final Color MARKER = new Color(0x77, 0x77, 0x77);
+    /** Lines of at most this many points are drawn with a mark at each point. */
+    static final int SHAPES_UP_TO = 40;
+    private static final java.awt.Font NOTE_FONT = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11);
+
+    /**
+     * JFreeChart draws rotated text (the vertical axis's label) through glyph outlines by default, which the SVG writer
+     * strokes instead of filling: hollow letters. Drawn as rotated text it stays text in the SVG.
+     */
+    static {
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
+    /**
+     * The SVG writer names a font family only where it differs from the first one it saw, so most text had none and a
+     * browser drew it in its serif default; this sets the family of every text of the document.
+     */
+    private static final String SVG_TEXT_STYLE = "<style type=\"text/css\">text { font-family: \"DejaVu Sans\", Verdana, Arial, sans-serif; }</style>";
 
     private FigureRenderer() {
     }
@@ -61,7 +78,7 @@ final class FigureRenderer {
             throw new UncheckedIOException("Could not draw the figure '" + figure.name() + "' as SVG.", e);
         }
         // the DOCTYPE names SVG 1.1's DTD by its web address; nothing needs it, and a strict XML reader would fetch it
-        return out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
+        return out.toString(StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "").replaceFirst("(<svg[^>]*>)", "$1" + SVG_TEXT_STYLE);
     }
 
     static JFreeChart chart(Figure figure) {
@@ -82,6 +99,17 @@ final class FigureRenderer {
             CategoryPlot plot = chart.getCategoryPlot();
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(GRID);
+            plot.getDomainAxis().setMaximumCategoryLabelLines(2);   // "incorrect label" wraps instead of ending in "..."
+            if (hasNotes(figure)) {
+                plot.getRenderer().setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator() {
+                    @Override
+                    public String generateLabel(org.jfree.data.category.CategoryDataset dataset, int row, int column) {
+                        return note(figure.series().get(row), column);
+                    }
+                });
+                plot.getRenderer().setDefaultItemLabelsVisible(true);
+                plot.getRenderer().setDefaultItemLabelFont(NOTE_FONT);
+            }
         } else {
             XYSeriesCollection data = new XYSeriesCollection();
             List<String> labels = uniqueLabels(figure);
@@ -100,6 +128,17 @@ final class FigureRenderer {
                     : ChartFactory.createXYLineChart(figure.title(), figure.xLabel(), figure.yLabel(), data, PlotOrientation.VERTICAL,
                             legend, false, false);
             XYPlot plot = chart.getXYPlot();
+            if (hasNotes(figure)) {
+                // the dataset keeps a series' points in the figure's order (no sorting), so item i is the series' point i
+                plot.getRenderer().setDefaultItemLabelGenerator((dataset, series, item) -> note(figure.series().get(series), item));
+                plot.getRenderer().setDefaultItemLabelsVisible(true);
+                plot.getRenderer().setDefaultItemLabelFont(NOTE_FONT);
+            }
+            readableDomain(figure, (org.jfree.chart.axis.NumberAxis) plot.getDomainAxis());
+            if (figure.kind() == Figure.Kind.LINE && plot.getRenderer() instanceof org.jfree.chart.renderer.xy.XYLineAndShapeRenderer lines
+                    && figure.series().stream().allMatch(series -> series.y().size() <= SHAPES_UP_TO)) {
+                lines.setDefaultShapesVisible(true);   // a line of a few points shows them, and a line of one point is one
+            }
             plot.setBackgroundPaint(Color.WHITE);
             plot.setDomainGridlinePaint(GRID);
             plot.setRangeGridlinePaint(GRID);
@@ -115,6 +154,28 @@ final class FigureRenderer {
         chart.setBackgroundPaint(Color.WHITE);
         keepFlatValuesVisible(figure, figure.kind() == Figure.Kind.BAR ? chart.getCategoryPlot().getRangeAxis() : chart.getXYPlot().getRangeAxis());
         return chart;
+    }
+
+    /**
+     * Whole x values (steps, layers, thoughts) get whole ticks; a single x value gets a range around it instead of one a
+     * billionth wide; notes get room at both ends, so that the first and last are not cut by the plot's edge.
+     */
+    static void readableDomain(Figure figure, org.jfree.chart.axis.NumberAxis axis) {
+        java.util.DoubleSummaryStatistics xs = figure.series().stream().flatMap(s -> s.x().stream()).filter(x -> !x.isNaN())
+                .mapToDouble(Double::doubleValue).summaryStatistics();
+        if (xs.getCount() == 0) {
+            return;
+        }
+        if (figure.series().stream().flatMap(s -> s.x().stream()).allMatch(x -> x == Math.rint(x))) {
+            axis.setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        }
+        if (xs.getMin() == xs.getMax()) {
+            axis.setRange(xs.getMin() - 1, xs.getMax() + 1);
+        } else if (hasNotes(figure)) {
+            axis.setAutoRangeStickyZero(false);   // else a margin stops at 0, and a note at x = 0 is cut
+            axis.setLowerMargin(0.08);
+            axis.setUpperMargin(0.08);
+        }
     }
 
     /**
@@ -134,6 +195,19 @@ final class FigureRenderer {
                 axis.setRange(value * 1.5, 0);
             }
         }
+    }
+
+    private static boolean hasNotes(Figure figure) {
+        return figure.series().stream().anyMatch(s -> !s.notes().isEmpty());
+    }
+
+    /** The note of a series' point, or null (nothing written) where it has none. */
+    static String note(Figure.Series series, int item) {
+        if (item >= series.notes().size()) {
+            return null;
+        }
+        String note = series.notes().get(item);
+        return note == null || note.isEmpty() ? null : note;
     }
 
     /** Legend entries must differ: a repeated label gets its position appended. */

@@ -38,6 +38,8 @@ final class HtmlReport {
 
     /** Rows of a probe table shown before the rest is summarised. */
     static final int TABLE_ROWS = 50;
+    /** Tables longer than this are folded under their title, to be opened by the reader. */
+    static final int FOLDED_ROWS = 12;
 
     private HtmlReport() {
     }
@@ -61,7 +63,7 @@ final class HtmlReport {
                 .append("body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}")
                 .append("th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}")
-                .append("figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}")
+                .append("figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}summary{font-weight:bold;margin:1em 0;cursor:pointer}")
                 .append(".state{font-weight:bold}.note{color:#555}\n</style>\n").append(head).append("</head>\n<body>\n").append(navigation);
         html.append("<h1>").append(escape(title)).append("</h1>\n");
         for (Run run : runs) {
@@ -139,7 +141,14 @@ final class HtmlReport {
                 html.append("</table>\n");
             }
             for (ProbeTable table : probe.getValue().tables()) {
-                html.append("<h3>").append(escape(table.title())).append("</h3>\n<table><tr>");
+                // a long table (the points behind a scatter) is folded, so that it does not bury the figures and tables after it
+                boolean folded = table.rows().size() > FOLDED_ROWS;
+                if (folded) {
+                    html.append("<details>\n<summary>").append(escape(table.title())).append(" (").append(table.rows().size())
+                            .append(" rows)</summary>\n<table><tr>");
+                } else {
+                    html.append("<h3>").append(escape(table.title())).append("</h3>\n<table><tr>");
+                }
                 table.columns().forEach(c -> html.append("<th>").append(escape(c)).append("</th>"));
                 html.append("</tr>\n");
                 table.rows().stream().limit(TABLE_ROWS).forEach(row -> {
@@ -151,6 +160,9 @@ final class HtmlReport {
                 if (table.rows().size() > TABLE_ROWS) {
                     html.append("<p class=\"note\">").append(table.rows().size() - TABLE_ROWS)
                             .append(" more rows in the run's probe-").append(escape(probe.getKey())).append(".json.</p>\n");
+                }
+                if (folded) {
+                    html.append("</details>\n");
                 }
             }
         }

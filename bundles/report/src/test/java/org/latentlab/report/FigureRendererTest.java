@@ -70,6 +70,54 @@ class FigureRendererTest {
     }
 
     @Test
+    void theVerticalAxisLabelIsTextAndEveryTextHasASansSerifFamily() {
+        // more points than are marked one by one, so that the only shapes are the plot's lines
+        Figure figure = new Figure("entropy", "Entropy", Kind.LINE, "step", "entropy in nats",
+                List.of(Series.points("model", STEPS, STEPS.stream().map(step -> Math.log(2 + step)).toList())), List.of(), null);
+        String svg = FigureRenderer.svg(figure);
+        assertTrue(svg.contains(">entropy in nats</text>"), "the rotated label is written as text, not as stroked glyph outlines");
+        assertTrue(!svg.contains("<path"), "no text is drawn as glyph outlines");
+        assertTrue(svg.matches("(?s).*<svg[^>]*><style[^>]*>text \\{ font-family: [^}]*sans-serif; }</style>.*"),
+                "a browser draws the text in a sans-serif face like the PNG's, not its serif default");
+    }
+
+    @Test
+    void notesAreWrittenBesideTheirPointsAndBars() {
+        Figure lens = new Figure("top-tokens", "Top tokens per thought", Kind.LINE, "thought", "probability",
+                List.of(Series.points("rank 1", List.of(0.0, 1.0, 2.0), List.of(0.6, 0.5, 0.9))
+                        .withNotes(java.util.Arrays.asList("wumpus", null, "yumpus"))), List.of(), null);
+        String svg = FigureRenderer.svg(lens);
+        assertTrue(svg.contains(">wumpus</text>") && svg.contains(">yumpus</text>"), "each point's note is drawn");
+        assertTrue(FigureRenderer.chart(lens).getXYPlot().getDomainAxis().getRange().getLowerBound() < 0,
+                "room left of thought 0 for its note");
+        assertEquals("wumpus", FigureRenderer.note(lens.series().get(0), 0));
+        assertEquals(null, FigureRenderer.note(lens.series().get(0), 1), "a null note writes nothing");
+        Figure bars = new Figure("bars", "Bars", Kind.BAR, "set", "accuracy",
+                List.of(Series.bars("run", List.of("a", "b"), List.of(0.25, 0.75)).withNotes(List.of("12 of 48", "36 of 48"))), List.of(), null);
+        assertTrue(FigureRenderer.svg(bars).contains(">36 of 48</text>"), "a bar's note is drawn");
+    }
+
+    @Test
+    void stepsGetWholeTicksAndAFewPointsOrOneAreMarked() {
+        Figure sixSteps = new Figure("loss", "Loss", Kind.LINE, "step", "loss",
+                List.of(Series.points("loss", List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), List.of(4.2, 4.1, 3.9, 3.8, 3.8, 3.7))), List.of(), null);
+        org.jfree.chart.JFreeChart chart = FigureRenderer.chart(sixSteps);
+        chart.createBufferedImage(FigureRenderer.WIDTH, FigureRenderer.HEIGHT);
+        org.jfree.chart.axis.NumberAxis steps = (org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis();
+        assertTrue(steps.getTickUnit().getSize() >= 1, "no tick at step 1.5: " + steps.getTickUnit().getSize());
+        assertTrue(((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).getDefaultShapesVisible(),
+                "six points are marked");
+        assertTrue(!((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) FigureRenderer.chart(LOSS).getXYPlot().getRenderer())
+                .getDefaultShapesVisible(), "three hundred are a plain line");
+
+        Figure oneLayer = new Figure("kl", "KL", Kind.LINE, "layer", "nats",
+                List.of(Series.points("KL", List.of(0.0), List.of(0.0))), List.of(), null);
+        org.jfree.data.Range layers = FigureRenderer.chart(oneLayer).getXYPlot().getDomainAxis().getRange();
+        assertEquals(-1, layers.getLowerBound(), "a single layer sits in a range around it");
+        assertEquals(1, layers.getUpperBound());
+    }
+
+    @Test
     void equalValuesAreShownOnARangeFromZero() {
         Figure zero = new Figure("accuracy", "Accuracy", Kind.BAR, "set", "accuracy",
                 List.of(Series.bars("run", List.of("test"), List.of(0.0))), List.of(), null);

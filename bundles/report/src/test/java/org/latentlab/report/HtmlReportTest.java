@@ -77,6 +77,8 @@ class HtmlReportTest {
         assertTrue(html.contains("coconut &lt;prosqa&gt;") && !html.contains("<prosqa>"), "names are escaped");
         assertTrue(html.contains("node &amp; &lt;child&gt;"), "table cells are escaped");
         assertTrue(html.contains("7 more rows in the run's probe-frontier.json"), "a long table is cut with a pointer to the rest");
+        assertTrue(html.matches("(?s).*<details>\\s*<summary>values by height \\(57 rows\\)</summary>\\s*<table>.*?7 more rows.*?</details>.*"),
+                "and folded under its title, so that it does not bury what follows");
         assertTrue(html.contains("Note: step 5: something to know"), "the run's notes");
         assertTrue(html.contains("Dashed lines mark stage switches."), "captions");
     }

@@ -43,12 +43,15 @@ public record Figure(String name, String title, Kind kind, String xLabel, String
      * @param x          the x values ({@link Kind#LINE}, {@link Kind#SCATTER}); empty for a bar chart
      * @param y          the y values, one per x value or per category; NaN for a missing one
      * @param categories for a bar chart, the category of each y value; empty otherwise
+     * @param notes      a short text written beside each point or bar (the token a logit lens reads there, say), one per
+     *                   y value, or empty for none; an empty or null note writes nothing at its point
      */
-    public record Series(String label, List<Double> x, List<Double> y, List<String> categories) {
+    public record Series(String label, List<Double> x, List<Double> y, List<String> categories, List<String> notes) {
         public Series {
             x = x == null ? List.of() : List.copyOf(x);
             y = List.copyOf(y);
             categories = categories == null ? List.of() : List.copyOf(categories);
+            notes = notes == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(notes));
             if (!x.isEmpty() && x.size() != y.size()) {
                 throw new IllegalArgumentException("The series '" + label + "' has " + x.size() + " x values and " + y.size() + " y values.");
             }
@@ -56,6 +59,19 @@ public record Figure(String name, String title, Kind kind, String xLabel, String
                 throw new IllegalArgumentException("The series '" + label + "' has " + categories.size() + " categories and " + y.size()
                         + " values.");
             }
+            if (!notes.isEmpty() && notes.size() != y.size()) {
+                throw new IllegalArgumentException("The series '" + label + "' has " + notes.size() + " notes and " + y.size() + " values.");
+            }
+        }
+
+        /** A series without notes. */
+        public Series(String label, List<Double> x, List<Double> y, List<String> categories) {
+            this(label, x, y, categories, List.of());
+        }
+
+        /** This series with {@code notes} written beside its points. */
+        public Series withNotes(List<String> notes) {
+            return new Series(label, x, y, categories, notes);
         }
 
         /** Points y against x. */

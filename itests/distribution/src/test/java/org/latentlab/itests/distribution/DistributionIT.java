@@ -138,7 +138,10 @@ class DistributionIT {
         Files.writeString(specs.resolve("tiny-nocot.json"), tinySpec("smoke-nocot", "nocot"));
         Files.writeString(specs.resolve("tiny-coconut.json"), tinySpec("smoke-coconut", "coconut")
                 .replace("\"coconut\", \"options\": {}", "\"coconut\", \"options\": {\"maxLatentStage\": 2}")
-                .replace("\"probes\": []", "\"probes\": [{\"name\": \"logit-lens\"}, {\"name\": \"frontier\", \"options\": {\"thoughts\": [1, 2]}}]"));
+                // an epoch per stage, so that the probes read the thoughts of stage 2
+                .replace("\"epochs\": 1, \"maxSteps\": 2", "\"epochs\": 3, \"maxSteps\": 6")
+                .replace("\"probes\": []", "\"probes\": [{\"name\": \"logit-lens\"}, {\"name\": \"frontier\", \"options\": {\"thoughts\": [1, 2]}}, "
+                        + "{\"name\": \"drift\"}]"));
 
         Result start = launcher(work, START, "start");
         assertEquals(0, start.exit(), () -> "bin/latentlab start failed:\n" + start.output() + logTail());
@@ -474,7 +477,7 @@ class DistributionIT {
 
     @Test
     @Order(9)
-    void theDashboardListsTheRunsAndShowsARunsFiguresOnTheLoopbackInterfaceOnly() throws Exception {
+    void theDashboardListsTheRunsAndShowsARunsFiguresOnTheLoopbackInterfaceOnlyAndInHeadlessChromium() throws Exception {
         assertEquals(0, launcher(work, START, "start").exit(), "bin/latentlab start");
         try {
             String coconut = runIdNamed("smoke-coconut");
@@ -497,9 +500,74 @@ class DistributionIT {
 
             // bound to the loopback interface: another address of this machine gets no answer at all
             assertNoAnswerOffLoopback(httpPort, "the dashboard's port");
+
+            browseTheDashboard(coconut, runIdNamed("smoke-cot"));
         } finally {
             launcher(work, STOP, "stop");
         }
+    }
+
+    /**
+     * What a reader sees in a real browser: the run list with each run's state, a run's page reached through its link and
+     * a comparison chosen with the list's boxes, where every figure image has loaded at the size it was drawn. The pages
+     * are kept as screenshots in {@code target/screenshots/}.
+     */
+    private void browseTheDashboard(String coconut, String cot) throws Exception {
+        Path chromium = HeadlessChromium.find();
+        assertNotNull(chromium, "The dashboard's browser test needs Chromium: install Debian's chromium package (apt-get install chromium) "
+                + "or name the browser with -Dlatentlab.chromium=PATH.");
+        Path screenshots = Files.createDirectories(work.getParent().resolve("screenshots"));
+        String site = "http://127.0.0.1:" + httpPort + "/latentlab/";
+        try (HeadlessChromium browser = HeadlessChromium.start(chromium, work, 1280, 900)) {
+            browser.load(site);
+            com.fasterxml.jackson.databind.JsonNode rows = browser.evaluate("[...document.querySelectorAll('#runs tr')].slice(1).map(row => "
+                    + "({run: row.cells[1].querySelector('a').innerText, state: row.querySelector('.state').innerText, "
+                    + "progress: row.querySelector('progress').value}))");
+            Files.write(screenshots.resolve("dashboard-runs.png"), browser.screenshot());
+            Map<String, String> states = new java.util.HashMap<>();
+            rows.forEach(row -> states.put(row.get("run").asText(), row.get("state").asText() + " " + row.get("progress").asDouble()));
+            for (String run : List.of("smoke-cot", "smoke-coconut")) {
+                assertEquals("completed 1.0", states.get(run), () -> run + " is listed as completed with a full bar: " + rows);
+            }
+
+            // a reader follows the run's link
+            browser.awaitLoad(() -> browser.evaluate("document.querySelector('#runs a[href$=\"/run/" + coconut + "\"]').click()"));
+            assertEquals(site + "run/" + coconut, browser.evaluate("location.href").asText());
+            List<String> shown = assertEveryFigureLoaded(browser, "the coconut run's page");
+            Files.write(screenshots.resolve("dashboard-run.png"), browser.screenshot());
+            for (String figure : List.of("loss", "throughput", "accuracy", "probe-frontier-value-by-height", "probe-logit-lens-thought-tokens-1",
+                    "probe-drift-pca")) {
+                assertTrue(shown.contains(figure), () -> "the run's page shows the figure " + figure + ": " + shown);
+            }
+
+            // and compares two runs by ticking their boxes
+            browser.load(site);
+            browser.awaitLoad(() -> browser.evaluate("for (const id of ['" + cot + "', '" + coconut + "']) "
+                    + "document.querySelector('input[name=id][value=\"' + id + '\"]').checked = true; "
+                    + "document.querySelector('#runs').closest('form').querySelector('button').click()"));
+            String comparing = browser.evaluate("location.href").asText();
+            assertTrue(comparing.startsWith(site + "compare?id=") && comparing.contains("id=" + coconut) && comparing.contains("id=" + cot),
+                    () -> "the form asks for the comparison of the ticked runs: " + comparing);
+            List<String> compared = assertEveryFigureLoaded(browser, "the comparison");
+            Files.write(screenshots.resolve("dashboard-compare.png"), browser.screenshot());
+            assertTrue(compared.containsAll(List.of("loss", "throughput", "accuracy")), () -> "the comparison's figures: " + compared);
+        }
+    }
+
+    /** Every image of the page has loaded, as a figure of the size the platform draws; returns the figures' names. */
+    private static List<String> assertEveryFigureLoaded(HeadlessChromium browser, String page) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode images = browser.evaluate("Promise.all([...document.images].map(image => image.decode()"
+                + ".then(() => true, () => false))).then(decoded => [...document.images].map((image, i) => ({figure: "
+                + "image.closest('figure') ? image.closest('figure').id : '', decoded: decoded[i], complete: image.complete, "
+                + "width: image.naturalWidth, height: image.naturalHeight})))");
+        assertTrue(images.size() >= 3, () -> page + " shows its figures: " + images);
+        List<String> names = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode image : images) {
+            assertTrue(image.get("decoded").asBoolean() && image.get("complete").asBoolean() && image.get("width").asInt() == 800
+                    && image.get("height").asInt() == 450, () -> "every image of " + page + " loads as an 800 x 450 figure: " + image);
+            names.add(image.get("figure").asText().replaceFirst("^figure-", ""));
+        }
+        return names;
     }
 
     private java.net.http.HttpResponse<String> get(java.net.http.HttpClient client, String path) throws Exception {

@@ -15,6 +15,7 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.model.Backbone;
 import org.latentlab.api.probe.Probe;
@@ -42,7 +43,15 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>Scalars: {@code examples}, {@code points}, {@code nearestCosine}, {@code onTokenFraction}, {@code normRatio},
  * {@code pcaAreaRatio}, and per step t from 1 {@code step<t>.points}, {@code .nearestCosine}, {@code .onTokenFraction},
- * {@code .normRatio}, {@code .pcaAreaRatio}. Tables: {@value #TABLE} and {@code options}.
+ * {@code .normRatio}, {@code .pcaAreaRatio}. Tables: {@value #TABLE}, one row per step with the measures above;
+ * {@value #PROJECTION}, the points of the top-two principal plane itself, with columns {@code set} ({@value #TOKENS} or
+ * {@code step <t>}), {@code token} (an embedding's token, or the token whose embedding is nearest by cosine to a latent),
+ * {@code PC1} and {@code PC2}: the token embeddings first, evenly thinned by id to at most {@value #MAX_TOKEN_POINTS},
+ * then each step's latents in the order read, evenly thinned to at most {@value #MAX_STEP_POINTS} a step; and
+ * {@code options}.
+ *
+ * <p>Figures ({@link #figures}): the projection as a scatter of the token embeddings and of each step's latents, and
+ * against the latent step the nearest cosine with the on-token fraction, the norm ratio, and the PCA area ratio.
  */
 @Component(service = Probe.class)
 @ComponentName("drift")
@@ -52,6 +61,14 @@ public final class DriftProbe implements Probe {
     static final String TABLE = "Latent drift per step";
     static final List<String> COLUMNS = List.of("step", "points", "nearest cosine", "on-token fraction", "norm ratio", "PCA area ratio",
             "nearest token of the mean");
+    static final String PROJECTION = "PCA projection";
+    static final List<String> PROJECTION_COLUMNS = List.of("set", "token", "PC1", "PC2");
+    /** The {@code set} of the token embeddings' rows in {@value #PROJECTION}. */
+    static final String TOKENS = "token embeddings";
+    /** The most token embeddings {@value #PROJECTION} records. */
+    static final int MAX_TOKEN_POINTS = 400;
+    /** The most latents of one step {@value #PROJECTION} records. */
+    static final int MAX_STEP_POINTS = 100;
     /** Examples run through the method at once. */
     static final int BATCH = 16;
     /** The cosine above which a latent counts as on a token. */
@@ -111,7 +128,41 @@ public final class DriftProbe implements Probe {
                     vocabulary.token(embeddings.nearestId(meanOf(step)))));
         }
         ProbeTable settings = new ProbeTable("options", List.of("option", "value"), List.of(List.of(DriftOptions.EXAMPLES, examples.size())));
-        return new ProbeReport(NAME, scalars, List.of(new ProbeTable(TABLE, COLUMNS, rows), settings));
+        return new ProbeReport(NAME, scalars, List.of(new ProbeTable(TABLE, COLUMNS, rows), projection(embeddings, steps, vocabulary),
+                settings));
+    }
+
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return DriftFigures.of(report);
+    }
+
+    /** The {@value #PROJECTION} table: thinned token embeddings, then each step's thinned latents, in the principal plane. */
+    private static ProbeTable projection(Embeddings embeddings, List<List<double[]>> steps, Vocabulary vocabulary) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int id : thinned(embeddings.rows().length, MAX_TOKEN_POINTS)) {
+            double[] p = Geometry.project(embeddings.rows()[id], embeddings.mean(), embeddings.components());
+            rows.add(List.of(TOKENS, vocabulary.token(id), p[0], p[1]));
+        }
+        for (int t = 0; t < steps.size(); t++) {
+            List<double[]> step = steps.get(t);
+            for (int i : thinned(step.size(), MAX_STEP_POINTS)) {
+                double[] x = step.get(i);
+                double[] p = Geometry.project(x, embeddings.mean(), embeddings.components());
+                rows.add(List.of("step " + (t + 1), vocabulary.token(embeddings.nearestId(x)), p[0], p[1]));
+            }
+        }
+        return new ProbeTable(PROJECTION, PROJECTION_COLUMNS, rows);
+    }
+
+    /** The indices of {@code n} items kept when at most {@code cap} are: all of them, or {@code cap} spread evenly from 0. */
+    static int[] thinned(int n, int cap) {
+        int kept = Math.min(n, cap);
+        int[] out = new int[kept];
+        for (int i = 0; i < kept; i++) {
+            out[i] = (int) ((long) i * n / kept);
+        }
+        return out;
     }
 
 

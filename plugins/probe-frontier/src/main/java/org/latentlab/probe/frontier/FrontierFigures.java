@@ -9,7 +9,6 @@ import org.latentlab.api.figure.Figure;
 import org.latentlab.api.figure.Figure.Kind;
 import org.latentlab.api.figure.Figure.Series;
 import org.latentlab.api.probe.ProbeReport;
-import org.latentlab.api.probe.ProbeTable;
 
 /**
  * The frontier probe's report drawn as the Coconut paper reads it (Section 5): the mean value of frontier nodes against
@@ -22,11 +21,15 @@ final class FrontierFigures {
 
     static List<Figure> of(ProbeReport report) {
         List<Figure> figures = new ArrayList<>();
-        table(report, FrontierValues.BY_HEIGHT).ifPresent(table -> {
+        report.table(FrontierValues.BY_HEIGHT).ifPresent(table -> {
             Map<String, List<double[]>> byK = new LinkedHashMap<>();
             for (List<Object> row : table.rows()) {
-                byK.computeIfAbsent("k = " + number(row.get(0)).intValue(), k -> new ArrayList<>())
-                        .add(new double[] {number(row.get(1)).doubleValue(), number(row.get(3)).doubleValue()});
+                Double k = table.number(row, "thoughts k");
+                Double height = table.number(row, "height");
+                Double value = table.number(row, "mean value");
+                if (k != null && height != null && value != null) {
+                    byK.computeIfAbsent("k = " + k.intValue(), key -> new ArrayList<>()).add(new double[] {height, value});
+                }
             }
             List<Series> series = new ArrayList<>();
             byK.forEach((k, points) -> series.add(Series.points(k, points.stream().map(p -> p[0]).toList(),
@@ -36,16 +39,20 @@ final class FrontierFigures {
                     "The probability the model gives a frontier node's name after k thoughts, averaged over the nodes of each "
                             + "height (the shortest distance to a leaf). In the Coconut paper, nodes of greater height received more value."));
         });
-        table(report, OutputCounts.OUTPUTS).ifPresent(table -> {
+        report.table(OutputCounts.OUTPUTS).ifPresent(table -> {
             Map<String, Map<String, Double>> byK = new LinkedHashMap<>();
             List<String> classes = new ArrayList<>();
             for (List<Object> row : table.rows()) {
-                String outputClass = String.valueOf(row.get(1));
+                String outputClass = table.text(row, "class");
+                Double k = table.number(row, "thoughts k");
+                Double fraction = table.number(row, "fraction");
+                if (outputClass == null || k == null || fraction == null) {
+                    continue;
+                }
                 if (!classes.contains(outputClass)) {
                     classes.add(outputClass);
                 }
-                byK.computeIfAbsent("k = " + number(row.get(0)).intValue(), k -> new LinkedHashMap<>())
-                        .put(outputClass, number(row.get(3)).doubleValue());
+                byK.computeIfAbsent("k = " + k.intValue(), key -> new LinkedHashMap<>()).put(outputClass, fraction);
             }
             List<Series> series = new ArrayList<>();
             byK.forEach((k, fractions) -> series.add(Series.bars(k, classes,
@@ -54,16 +61,5 @@ final class FrontierFigures {
                     series, List.of(), null));
         });
         return figures;
-    }
-
-    private static java.util.Optional<ProbeTable> table(ProbeReport report, String title) {
-        return report.tables().stream().filter(t -> t.title().equals(title)).findFirst();
-    }
-
-    private static Number number(Object cell) {
-        if (cell instanceof Number n) {
-            return n;
-        }
-        return Double.valueOf(String.valueOf(cell));
     }
 }

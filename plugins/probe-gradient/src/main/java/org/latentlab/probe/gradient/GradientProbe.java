@@ -17,6 +17,7 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.LatentPerturbation;
@@ -64,6 +65,9 @@ import org.osgi.service.component.annotations.Component;
  * over rows of their loss, per the above), {@code steps}, {@code G.step<t>} for t from 1 (the mean over rows),
  * {@code G.mean} (the mean over every row and step measured), and {@code attenuation} = G.step1 / G.step<last>, left
  * out when G.step<last> is 0. Tables: {@value #TABLE} (step, rows, mean G, median G) and {@code options}.
+ *
+ * <p>Figure: {@value GradientFigures#NAME}, the mean and median G against the latent step, on a log10 scale when they
+ * span more than two decades ({@link GradientFigures}).
  */
 @Component(service = Probe.class)
 @ComponentName("gradient")
@@ -89,6 +93,15 @@ public final class GradientProbe implements Probe {
     @Override
     public void checkOptions(Map<String, Object> options) {
         GradientOptions.of(options);
+    }
+
+    /**
+     * The table drawn as G(t) against the latent step, a line for the mean and one for the median; none for a report
+     * without the table or without steps.
+     */
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return GradientFigures.of(report);
     }
 
     @Override

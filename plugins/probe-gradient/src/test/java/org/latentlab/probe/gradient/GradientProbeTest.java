@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.latentlab.api.Capability;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Answer;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
@@ -171,6 +172,43 @@ class GradientProbeTest {
             assertEquals(0.0, report.scalars().get("rows"));
             assertFalse(report.scalars().containsKey("G.step1"));
             assertTrue(table(report).rows().isEmpty());
+            assertEquals(List.of(), probe.figures(report), "no steps, no figure");
+        }
+    }
+
+    /** The figure of a report the probe made: its points are the table's mean and median G per step, on the scale it names. */
+    @Test
+    void theFigureOfARealReportDrawsItsTablePerStep() {
+        try (Backbone model = backbone(); NDManager manager = model.manager().newSubManager()) {
+            ProbeReport report = probe.run(new ProbeContext(model, method, stage, EXAMPLES, vocabulary, manager,
+                    Map.of("loss", "answer", "batchSize", 3)));
+            List<Figure> figures = probe.figures(report);
+            assertEquals(1, figures.size());
+            Figure figure = figures.get(0);
+            assertEquals(Figure.Kind.LINE, figure.kind());
+            ProbeTable table = table(report);
+            List<Double> steps = table.rows().stream().map(r -> ((Number) r.get(0)).doubleValue()).toList();
+            List<Double> means = table.rows().stream().map(r -> (Double) r.get(2)).toList();
+            List<Double> medians = table.rows().stream().map(r -> (Double) r.get(3)).toList();
+            double smallest = Math.min(means.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    medians.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+            double largest = Math.max(means.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                    medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+            assertTrue(smallest > 0, "every step has a gradient");
+            boolean log = largest / smallest > GradientFigures.LOG_SPAN;
+            assertEquals(log ? GradientFigures.LOG_LABEL : GradientFigures.LINEAR_LABEL, figure.yLabel());
+            assertEquals(List.of("mean", "median"), figure.series().stream().map(Figure.Series::label).toList());
+            assertEquals(List.of(1.0, 2.0, 3.0), steps);
+            for (int s = 0; s < 2; s++) {
+                List<Double> drawn = s == 0 ? means : medians;
+                Figure.Series series = figure.series().get(s);
+                assertEquals(steps, series.x());
+                for (int t = 0; t < drawn.size(); t++) {
+                    assertEquals(log ? Math.log10(drawn.get(t)) : drawn.get(t), series.y().get(t), 1e-12, series.label() + " at step " + (t + 1));
+                }
+            }
+            double first = report.scalars().get("G.step1");
+            assertEquals(log ? Math.log10(first) : first, figure.series().get(0).y().get(0), 1e-12, "the mean line starts at G.step1");
         }
     }
 

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
@@ -46,6 +47,9 @@ import org.osgi.service.component.annotations.Component;
  * (of the pooled TwoNN estimate); per step t from 1 {@code step<t>.points}, and when it has enough points
  * {@code step<t>.twoNN} and {@code step<t>.participationRatio}. An estimate that cannot be made (too few points, all
  * points alike) is left out. Table: {@value #TABLE}, one row for all steps pooled ({@code all}) and one per step.
+ *
+ * <p>Figure: {@code by-step}, the TwoNN estimate and the participation ratio against the latent step, the pooled values in
+ * its caption ({@link IntrinsicDimensionFigures}).
  */
 @Component(service = Probe.class)
 @ComponentName("intrinsic-dimension")
@@ -70,6 +74,11 @@ public final class IntrinsicDimensionProbe implements Probe {
     @Override
     public void checkOptions(Map<String, Object> options) {
         IntrinsicDimensionOptions.of(options);
+    }
+
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return IntrinsicDimensionFigures.of(report);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -20,6 +21,7 @@ import ai.djl.ndarray.types.Shape;
 import org.latentlab.api.Capability;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Answer;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
@@ -103,6 +105,35 @@ class IntrinsicDimensionProbeTest {
         assertEquals(List.of("all", 440, s.get("twoNN"), s.get("participationRatio")), table.rows().get(0));
         assertEquals(List.of(3, 120, s.get("step3.twoNN"), s.get("step3.participationRatio")), table.rows().get(3));
         s.forEach((name, value) -> assertTrue(Double.isFinite(value), name + " = " + value));
+    }
+
+    @Test
+    void theFigureIsTheTableAgainstTheStepWithThePooledRowInTheCaption() {
+        ProbeReport report = run(Map.of());
+        List<List<Object>> rows = report.tables().get(0).rows();
+        List<Figure> figures = probe.figures(report);
+        assertEquals(1, figures.size());
+        Figure figure = figures.get(0);
+        assertEquals("by-step", figure.name());
+        assertEquals(Figure.Kind.LINE, figure.kind());
+        assertEquals("latent step", figure.xLabel());
+        assertEquals(List.of("TwoNN", "participation ratio"), figure.series().stream().map(Figure.Series::label).toList());
+        List<List<Object>> steps = rows.subList(1, rows.size());
+        List<Double> x = steps.stream().map(row -> ((Number) row.get(0)).doubleValue()).toList();
+        assertEquals(List.of(1.0, 2.0, 3.0), x, "the pooled row is no step");
+        for (int s = 0; s < 2; s++) {
+            int column = 2 + s;
+            Figure.Series series = figure.series().get(s);
+            assertEquals(x, series.x());
+            assertEquals(steps.stream().map(row -> (Double) row.get(column)).toList(), series.y(), series.label());
+        }
+        assertTrue(figure.caption().endsWith("All steps pooled: TwoNN " + String.format(Locale.ROOT, "%.2f", rows.get(0).get(2))
+                + ", participation ratio " + String.format(Locale.ROOT, "%.2f", rows.get(0).get(3)) + "."), figure.caption());
+
+        // five examples: no step has enough points for an estimate, so there is nothing to draw against the step
+        ProbeReport few = run(Map.of("examples", 5));
+        assertTrue(few.scalars().containsKey("twoNN"));
+        assertEquals(List.of(), probe.figures(few));
     }
 
     @Test

@@ -11,6 +11,13 @@ import org.latentlab.api.probe.ProbeTable;
 /** Per layer, sums over every position read: KL to the last layer, top-1 agreement with it, top-1 hits of the label. */
 final class LayerTally {
 
+    /** The table's title. */
+    static final String TABLE = "layers";
+    static final String LAYER = "layer";
+    static final String KL = "mean KL to final";
+    static final String AGREEMENT = "top-1 agreement with final";
+    static final String TARGET = "top-1 matches target";
+
     private final int layers;
     private final double[] divergence;
     private final long[] agreement;
@@ -61,9 +68,9 @@ final class LayerTally {
 
     /** One row per layer (none when no position was read). */
     ProbeTable table() {
-        List<String> columns = new ArrayList<>(List.of("layer", "mean KL to final", "top-1 agreement with final"));
+        List<String> columns = new ArrayList<>(List.of(LAYER, KL, AGREEMENT));
         if (labelled > 0) {
-            columns.add("top-1 matches target");
+            columns.add(TARGET);
         }
         List<List<Object>> rows = new ArrayList<>();
         for (int layer = 0; positions > 0 && layer < layers; layer++) {
@@ -73,7 +80,7 @@ final class LayerTally {
             }
             rows.add(row);
         }
-        return new ProbeTable("layers", columns, rows);
+        return new ProbeTable(TABLE, columns, rows);
     }
 
     private double meanDivergence(int layer) {

@@ -12,6 +12,7 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.probe.Probe;
@@ -36,6 +37,11 @@ import org.osgi.service.component.annotations.Component;
  * <p>Scalars: {@code examples}, {@code positions}, and per layer L {@code kl.layer<L>}, {@code agreement.layer<L>}
  * and, at labelled positions, {@code target.layer<L>} (top-1 equals the label). Tables: {@code layers}, then
  * {@code thoughts} or {@code positions} for the first examples, and {@code options}.
+ *
+ * <p>Figures ({@link LogitLensFigures}): for the first listed examples, the top tokens each thought decodes to against
+ * the thought (or, without thoughts, against the position where an example has several), each token written beside
+ * its point; the KL to the last layer against the layer; and the top-1 agreement with the last layer and with the label
+ * against the layer.
  */
 @Component(service = Probe.class)
 @ComponentName("logit-lens")
@@ -45,6 +51,14 @@ public final class LogitLens implements Probe {
     static final int BATCH = 16;
     /** Examples whose positions are listed one by one in the report's tables. */
     static final int LISTED_EXAMPLES = 8;
+    /** The listing of the continuous thoughts read, and of the token positions read when there are none. */
+    static final String THOUGHTS = "thoughts";
+    static final String POSITIONS = "positions";
+    /** Columns of those listings. */
+    static final String EXAMPLE = "example";
+    static final String THOUGHT = "thought";
+    static final String COLUMN = "column";
+    static final String TOP_K = "top-k";
 
     @Override
     public Set<Capability> requires() {
@@ -59,6 +73,11 @@ public final class LogitLens implements Probe {
     @Override
     public void checkOptions(Map<String, Object> options) {
         LogitLensOptions.of(options);
+    }
+
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return LogitLensFigures.of(report);
     }
 
     @Override
@@ -109,11 +128,11 @@ public final class LogitLens implements Probe {
     /** {@code thoughts}: example, thought, top-k of the thought, top-1 per layer; {@code positions}: example, column, target, top-k, top-1 per layer. */
     private static ProbeTable listing(LensPositions where, int layers, List<List<Object>> rows) {
         boolean thoughts = where == LensPositions.LATENTS;
-        List<String> columns = new ArrayList<>(thoughts ? List.of("example", "thought", "top-k") : List.of("example", "column", "target", "top-k"));
+        List<String> columns = new ArrayList<>(thoughts ? List.of(EXAMPLE, THOUGHT, TOP_K) : List.of(EXAMPLE, COLUMN, "target", TOP_K));
         for (int layer = 0; layer < layers; layer++) {
             columns.add("layer " + layer + " top-1");
         }
-        return new ProbeTable(thoughts ? "thoughts" : "positions", columns, rows);
+        return new ProbeTable(thoughts ? THOUGHTS : POSITIONS, columns, rows);
     }
 
     private static List<Object> row(Example example, LensPosition position, int i, LensReading reading, LensPositions where,

@@ -20,6 +20,7 @@ import ai.djl.ndarray.types.DataType;
 import org.latentlab.api.Capability;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.LatentTrace;
@@ -214,6 +215,101 @@ class LogitLensTest {
         }
         assertEquals(Set.of("topK", "examples", "positions"), probe.options());
         assertEquals(Set.of(Capability.LAYER_STATES), probe.requires());
+    }
+
+    @Test
+    void figuresDrawEachThoughtsTokensAndEveryLayerAsTheTablesHoldThem() {
+        ProbeReport report = run(coconut, twoThoughts, List.of(SHORT, LONG), Map.of("topK", 4));
+        List<Figure> figures = probe.figures(report);
+        assertEquals(List.of("thought-tokens-1", "thought-tokens-2", "layer-kl", "layer-agreement"),
+                figures.stream().map(Figure::name).toList());
+
+        ProbeTable thoughts = table(report, "thoughts");
+        List<String> ids = List.of(SHORT.id(), LONG.id());
+        for (int e = 0; e < ids.size(); e++) {
+            String id = ids.get(e);
+            Figure figure = figures.get(e);
+            assertEquals(Figure.Kind.LINE, figure.kind());
+            assertTrue(figure.caption().contains(id), figure.caption());
+            List<List<Object>> rows = thoughts.rows().stream().filter(r -> r.get(0).equals(id)).toList();
+            assertFalse(rows.isEmpty());
+            assertEquals(List.of("rank 1", "rank 2", "rank 3"), figure.series().stream().map(Figure.Series::label).toList(),
+                    "three of the four tokens listed");
+            for (int rank = 0; rank < 3; rank++) {
+                Figure.Series series = figure.series().get(rank);
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                List<String> notes = new ArrayList<>();
+                for (List<Object> row : rows) {
+                    String[] listed = ((String) row.get(2)).split("\\), ");
+                    assertEquals(4, listed.length, row.toString());
+                    String entry = listed[rank];
+                    x.add(((Number) row.get(1)).doubleValue());
+                    notes.add(entry.substring(0, entry.lastIndexOf(" (")));
+                    y.add(Double.parseDouble(entry.substring(entry.lastIndexOf(" (") + 2).replace(")", "")));
+                }
+                assertEquals(x, series.x(), id + " rank " + (rank + 1));
+                assertEquals(y, series.y(), id + " rank " + (rank + 1));
+                assertEquals(notes, series.notes(), id + " rank " + (rank + 1));
+            }
+            for (int point = 0; point < rows.size(); point++) {
+                assertTrue(figure.series().get(0).y().get(point) >= figure.series().get(1).y().get(point)
+                        && figure.series().get(1).y().get(point) >= figure.series().get(2).y().get(point), "ranks are in order");
+            }
+        }
+        assertFiguresFollowTheLayersTable(report, figures);
+        assertEquals(figures, probe.figures(readBack(report, false)), "cells read back from JSON as Integer and Double");
+        assertEquals(figures, probe.figures(readBack(report, true)), "cells read back as text");
+    }
+
+    @Test
+    void figuresDrawSupervisedPositionsButNotTheOneAnswerPerExample() {
+        ProbeReport answer = run(cot, explicit, List.of(SHORT, LONG), Map.of("positions", "answer"));
+        List<Figure> figures = probe.figures(answer);
+        assertEquals(List.of("layer-kl", "layer-agreement"), figures.stream().map(Figure::name).toList(), "one position per example is no line");
+        assertFiguresFollowTheLayersTable(answer, figures);
+        assertEquals(2, figures.get(1).series().size(), "agreement with the last layer and with the label");
+
+        ProbeReport supervised = run(cot, explicit, List.of(SHORT, LONG), Map.of("positions", "supervised"));
+        List<Figure> drawn = probe.figures(supervised);
+        assertEquals(List.of("position-tokens-1", "position-tokens-2", "layer-kl", "layer-agreement"), drawn.stream().map(Figure::name).toList());
+        ProbeTable positions = table(supervised, "positions");
+        for (int e = 0; e < 2; e++) {
+            String id = List.of(SHORT, LONG).get(e).id();
+            List<List<Object>> rows = positions.rows().stream().filter(r -> r.get(0).equals(id)).toList();
+            Figure.Series first = drawn.get(e).series().get(0);
+            assertEquals(rows.stream().map(r -> ((Number) r.get(1)).doubleValue()).toList(), first.x(), "x is the column read");
+            assertEquals(rows.stream().map(r -> firstToken((String) r.get(3))).toList(), first.notes());
+        }
+        assertFiguresFollowTheLayersTable(supervised, drawn);
+    }
+
+    /** The KL figure is the table's KL column against its layer column, the agreement figure its remaining columns. */
+    private static void assertFiguresFollowTheLayersTable(ProbeReport report, List<Figure> figures) {
+        ProbeTable layers = table(report, "layers");
+        Figure kl = figures.stream().filter(f -> f.name().equals("layer-kl")).findFirst().orElseThrow();
+        Figure agreement = figures.stream().filter(f -> f.name().equals("layer-agreement")).findFirst().orElseThrow();
+        List<Double> layer = layers.rows().stream().map(r -> ((Number) r.get(0)).doubleValue()).toList();
+        assertEquals(1, kl.series().size());
+        assertEquals(layer, kl.series().get(0).x());
+        assertEquals(layers.rows().stream().map(r -> ((Number) r.get(1)).doubleValue()).toList(), kl.series().get(0).y());
+        assertEquals(layers.columns().size() - 2, agreement.series().size());
+        for (int column = 2; column < layers.columns().size(); column++) {
+            int c = column;
+            assertEquals(layer, agreement.series().get(column - 2).x());
+            assertEquals(layers.rows().stream().map(r -> ((Number) r.get(c)).doubleValue()).toList(), agreement.series().get(column - 2).y(),
+                    layers.columns().get(column));
+        }
+    }
+
+    /** The report as JSON gives it back: whole numbers as Integer, others as Double, or every number as its text. */
+    private static ProbeReport readBack(ProbeReport report, boolean asText) {
+        List<ProbeTable> tables = report.tables().stream().map(t -> new ProbeTable(t.title(), t.columns(), t.rows().stream()
+                .map(row -> row.stream().map(cell -> cell instanceof Number n
+                        ? asText ? (Object) String.valueOf(n) : n instanceof Integer || n instanceof Long ? (Object) n.intValue() : (Object) n.doubleValue()
+                        : cell).toList())
+                .toList())).toList();
+        return new ProbeReport(report.probe(), report.scalars(), tables);
     }
 
     private ProbeReport run(ReasoningMethod method, CurriculumStage stage, List<Example> examples, Map<String, Object> options) {

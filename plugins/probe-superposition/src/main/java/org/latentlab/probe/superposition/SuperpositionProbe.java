@@ -14,6 +14,7 @@ import org.latentlab.api.Capability;
 import org.latentlab.api.ComponentName;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.LatentTrace;
 import org.latentlab.api.probe.Probe;
 import org.latentlab.api.probe.ProbeContext;
@@ -52,6 +53,10 @@ import org.osgi.service.component.annotations.Component;
  * the step as one word {@code .writtenStepMass} and {@code .idealWrittenStepMass}; the means over all example-steps
  * read {@code reachableMass}, {@code missingMass}, {@code kl}, {@code entropy}, {@code idealEntropy},
  * {@code writtenStepMass}. Tables: {@value StepTally#TABLE} and {@code options}.
+ *
+ * <p>Figures ({@link SuperpositionFigures}), against the latent step: {@code entropy}, the model's and the ideal's entropy
+ * and KL(ideal || model) in nats; {@code mass}, the reachable mass and the written step's probability under the model and
+ * the ideal.
  */
 @Component(service = Probe.class)
 @ComponentName("superposition")
@@ -74,6 +79,11 @@ public final class SuperpositionProbe implements Probe {
     @Override
     public void checkOptions(Map<String, Object> options) {
         SuperpositionOptions.of(options);
+    }
+
+    @Override
+    public List<Figure> figures(ProbeReport report) {
+        return SuperpositionFigures.of(report);
     }
 
     @Override

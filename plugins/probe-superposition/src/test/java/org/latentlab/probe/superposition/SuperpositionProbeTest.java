@@ -20,6 +20,7 @@ import ai.djl.ndarray.types.Shape;
 import org.latentlab.api.Capability;
 import org.latentlab.api.data.Example;
 import org.latentlab.api.data.Vocabulary;
+import org.latentlab.api.figure.Figure;
 import org.latentlab.api.method.Answer;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.Curriculum;
@@ -184,6 +185,48 @@ class SuperpositionProbeTest {
     }
 
     @Test
+    void theFiguresAreTheTableAgainstTheStepAndTheIdealWrittenStepFromTheScalars() {
+        // "short" writes only its first step, so no example writes step 2 as a word there: its written-step cells are empty
+        Example shortOne = mnns("short", "3 1", List.of("3"),
+                List.of(Map.of("-3", 0.5, "3", 0.5), Map.of("-4", 0.25, "-2", 0.25, "2", 0.25, "4", 0.25)));
+        method.rows.put("short", List.of(row(Map.of("3", 0.7, "-3", 0.2, "5", 0.1)), row(Map.of("2", 0.4, "4", 0.3, "7", 0.3))));
+        method.rows.put("3", List.of(row(Map.of("-3", 0.5, "3", 0.5))));
+        ProbeReport report = run(List.of(shortOne, THREE), Map.of());
+        ProbeTable table = table(report, "Superposition per latent step");
+        assertEquals(2, table.rows().size());
+        assertEquals("", table.rows().get(1).get(3), "no written step at step 2");
+
+        List<Figure> figures = probe.figures(report);
+        assertEquals(List.of("entropy", "mass"), figures.stream().map(Figure::name).toList());
+        for (Figure figure : figures) {
+            assertEquals(Figure.Kind.LINE, figure.kind());
+            assertEquals("latent step", figure.xLabel());
+            assertTrue(figure.caption() != null && !figure.caption().isBlank());
+        }
+        Figure entropy = figures.get(0);
+        assertEquals("nats", entropy.yLabel());
+        assertEquals(List.of("model entropy", "ideal entropy", "KL(ideal || model)"), entropy.series().stream()
+                .map(Figure.Series::label).toList());
+        int[] natsColumns = {table.columns().indexOf("entropy"), table.columns().indexOf("ideal entropy"), table.columns().indexOf("KL")};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(1.0, 2.0), entropy.series().get(i).x());
+            assertEquals(column(table, natsColumns[i]), entropy.series().get(i).y(), entropy.series().get(i).label());
+        }
+        assertTrue(entropy.series().get(2).y().stream().allMatch(kl -> kl > 0), "the model is not the ideal");
+
+        Figure mass = figures.get(1);
+        assertEquals("probability", mass.yLabel());
+        assertEquals(List.of("reachable words", "written step (model)", "written step (ideal)"), mass.series().stream()
+                .map(Figure.Series::label).toList());
+        assertEquals(List.of(1.0, 2.0), mass.series().get(0).x());
+        assertEquals(column(table, table.columns().indexOf("reachableMass")), mass.series().get(0).y());
+        assertEquals(List.of(1.0), mass.series().get(1).x(), "the empty cell of step 2 is left out");
+        assertEquals(List.of((Double) table.rows().get(0).get(3)), mass.series().get(1).y());
+        assertEquals(List.of(1.0), mass.series().get(2).x());
+        assertEquals(List.of(report.scalars().get("step1.idealWrittenStepMass")), mass.series().get(2).y());
+    }
+
+    @Test
     void readsTheFirstExamplesInBatchesAndFreesWhatItAllocates() {
         List<Example> many = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -282,6 +325,12 @@ class SuperpositionProbeTest {
 
     private static Example mnns(String id, String question, List<String> steps, List<Map<String, Double>> distributions) {
         return new Example(id, question, steps, steps.get(steps.size() - 1), Map.of(Example.STEP_DISTRIBUTIONS, distributions));
+    }
+
+    /** The column's numbers, row by row. */
+    private static List<Double> column(ProbeTable table, int column) {
+        assertTrue(column >= 0);
+        return table.rows().stream().map(row -> ((Number) row.get(column)).doubleValue()).toList();
     }
 
     private static ProbeTable table(ProbeReport report, String title) {

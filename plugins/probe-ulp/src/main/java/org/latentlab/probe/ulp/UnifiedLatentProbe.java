@@ -106,16 +106,17 @@ public final class UnifiedLatentProbe implements Probe {
      */
     @Override
     public List<Figure> figures(ProbeReport report) {
-        return report.tables().stream().filter(t -> t.title().equals(TABLE)).findFirst().map(table -> {
-            List<List<Object>> estimated = table.rows().stream().filter(row -> row.get(4) instanceof Number).toList();
+        return report.table(TABLE).map(table -> {
+            List<String> drawn = List.of("I", "H", "L_info");
+            List<List<Object>> estimated = table.rows().stream()
+                    .filter(row -> table.number(row, "step") != null && drawn.stream().allMatch(c -> table.number(row, c) != null)).toList();
             if (estimated.isEmpty()) {
                 return List.<Figure>of();
             }
-            List<Double> steps = estimated.stream().map(row -> ((Number) row.get(0)).doubleValue()).toList();
+            List<Double> steps = estimated.stream().map(row -> table.number(row, "step")).toList();
             List<Figure.Series> series = new java.util.ArrayList<>();
-            for (int column : new int[] {4, 2, 3}) {
-                series.add(Figure.Series.points(COLUMNS.get(column), steps,
-                        estimated.stream().map(row -> ((Number) row.get(column)).doubleValue()).toList()));
+            for (String column : drawn) {
+                series.add(Figure.Series.points(column, steps, estimated.stream().map(row -> table.number(row, column)).toList()));
             }
             return List.of(new Figure("information-per-step", "Information per latent step", Figure.Kind.LINE, "latent step",
                     "nats", series, List.of(),
