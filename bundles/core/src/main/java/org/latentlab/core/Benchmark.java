@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import org.latentlab.api.data.Dataset;
@@ -49,50 +50,165 @@ final class Benchmark {
         int batchSize = spec.training().batchSize();
         Random order = new Random(spec.seed());
         List<Double> millis = new ArrayList<>();
+        List<Double> forward = new ArrayList<>();
+        List<Double> backward = new ArrayList<>();
+        List<Double> update = new ArrayList<>();
         long positions = 0;
+        double attentionFlops = 0;
         double generated = 0;
         double latent = 0;
         double answerMillis = Double.NaN;
+        double batchMillis = Double.NaN;
+        double peakBefore = matmulPeak(engine, device);
+        resetPeakResident();
+        long parameters;
+        double peak;
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
              AdamW optimizer = TrainingStep.optimizer(experiment, model)) {
+            parameters = multiplyingParameters(model);
             List<Example> shuffled = new ArrayList<>(data.train());
             for (int i = 0; i < options.warmup() + options.steps(); i++) {
                 stopIfInterrupted();
                 List<Example> examples = batch(shuffled, i, batchSize, order);
                 long start = System.nanoTime();
-                TrainingStep.Outcome outcome = TrainingStep.run(engine, experiment, model, examples, vocabulary, stage);
+                TrainingStep.Timed timed = TrainingStep.timed(engine, experiment, model, examples, vocabulary, stage);
+                long backwardDone = System.nanoTime();
                 optimizer.step(spec.training().learningRate(), spec.training().gradientClip());
-                long elapsed = System.nanoTime() - start;
+                sync(model);
+                long done = System.nanoTime();
                 if (i >= options.warmup()) {
-                    millis.add(elapsed / 1e6);
-                    positions += outcome.tokens();
+                    millis.add((done - start) / 1e6);
+                    forward.add((timed.forwardDone() - start) / 1e6);
+                    backward.add((backwardDone - timed.forwardDone()) / 1e6);
+                    update.add((done - backwardDone) / 1e6);
+                    positions += timed.outcome().tokens();
+                    attentionFlops += timed.attentionFlops();
                 }
             }
+            // the rate measured on each side of the timed steps, so that a machine whose speed drifts is met half-way
+            peak = (peakBefore + matmulPeak(engine, device)) / 2;
             List<Example> held = data.test().isEmpty() ? data.train() : data.test();
             int n = Math.min(options.examples(), held.size());
+            Answering answering = new Answering(engine, experiment, model, vocabulary, stage, spec.evaluation().maxNewTokens());
             if (n > 0) {
-                Decoding decoding = new Decoding(spec.evaluation().maxNewTokens());
                 long total = 0;
                 for (Example example : held.subList(0, n)) {
                     stopIfInterrupted();
                     try (NDManager scope = model.manager().newSubManager()) {
+                        Batch one = answering.batch(List.of(example), scope);
+                        Decoding budget = answering.budget(one);
                         long start = System.nanoTime();
-                        Answer answer = engine.withoutGradients(() -> experiment.method().service()
-                                .solve(model, new Batch(List.of(example), vocabulary, scope), stage, decoding).get(0));
+                        List<Answer> answers = answering.solve(one, budget);
                         total += System.nanoTime() - start;
-                        generated += answer.generatedTokens();
-                        latent += answer.latentSteps();
+                        generated += answers.get(0).generatedTokens();
+                        latent += answers.get(0).latentSteps();
                     }
                 }
                 answerMillis = total / 1e6 / n;
                 generated /= n;
                 latent /= n;
             }
+            int together = Math.min(options.answerBatch(), held.size());
+            if (together > 0) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    Batch group = answering.batch(held.subList(0, together), scope);
+                    Decoding budget = answering.budget(group);
+                    answering.solve(group, budget);   // untimed: the first batch of this size allocates what the next reuses
+                    stopIfInterrupted();
+                    long start = System.nanoTime();
+                    answering.solve(group, budget);
+                    batchMillis = (System.nanoTime() - start) / 1e6;
+                }
+            }
         }
         Map<String, Object> shown = new TreeMap<>(spec.method().options());
         String method = experiment.method().name() + (shown.isEmpty() ? "" : " " + shown);
         return new BenchmarkResult(spec.name() == null ? experiment.method().name() : spec.name(), method, stage.name(), batchSize,
-                millis, (double) positions / options.steps(), answerMillis, generated, latent, device.toString(), threads());
+                millis, (double) positions / options.steps(), answerMillis, generated, latent, device.toString(), threads(),
+                forward, backward, update, parameters, attentionFlops / options.steps(), peak,
+                Math.min(options.answerBatch(), data.test().isEmpty() ? data.train().size() : data.test().size()), batchMillis,
+                peakResidentBytes());
+    }
+
+    /**
+     * Greedy answers as evaluation gives them, but with the budget a trained model would use: as many new tokens as the
+     * method's own training sequence supervises after the question (a chain of thought's steps and answer; a latent
+     * method's answer alone), since an untrained model rarely writes its end token and would always run to the limit.
+     */
+    private record Answering(ComputeEngine engine, Experiment experiment, Backbone model, Vocabulary vocabulary, CurriculumStage stage,
+                             int limit) {
+        Batch batch(List<Example> examples, NDManager scope) {
+            return new Batch(examples, vocabulary, scope);
+        }
+
+        /** The decoding budget of {@code batch}: the most positions the method's training pass supervises in any row. */
+        Decoding budget(Batch batch) throws Exception {
+            int supervised = engine.withoutGradients(() -> {
+                org.latentlab.api.method.LatentTrace trace = experiment.method().service().forward(model, batch, stage);
+                try (NDArray labelled = trace.labels().neq(org.latentlab.api.method.LatentTrace.IGNORE)) {
+                    return (int) labelled.sum(new int[] {1}).max().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                }
+            });
+            return new Decoding(Math.max(1, Math.min(limit, supervised)));
+        }
+
+        /** What is timed: the method's answers, greedy, without gradients, each running its whole budget ({@link EndlessAnswers}). */
+        List<Answer> solve(Batch batch, Decoding budget) throws Exception {
+            return engine.withoutGradients(() -> experiment.method().service().solve(
+                    new EndlessAnswers(model, vocabulary.id(Vocabulary.EOS), batch.manager()), batch, stage, budget));
+        }
+    }
+
+    /**
+     * The engine's fp32 matrix-multiply rate on {@code device} with this process's threads, in GFLOP/s: the best of a few
+     * square products of sizes near what a training step multiplies, each timed over several repeats after a warm-up
+     * (about 40 GFLOP in all, a fraction of a second on a CPU).
+     */
+    static double matmulPeak(ComputeEngine engine, Device device) {
+        double best = 0;
+        try (NDManager manager = engine.newManager(device)) {
+            for (int size : new int[] {512, 1024, 2048}) {
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray a = scope.randomNormal(new ai.djl.ndarray.types.Shape(size, size));
+                    NDArray b = scope.randomNormal(new ai.djl.ndarray.types.Shape(size, size));
+                    a.matMul(b).close();
+                    int repeats = Math.max(2, (int) (4e9 / (2.0 * size * size * size)));
+                    long start = System.nanoTime();
+                    NDArray last = null;
+                    for (int r = 0; r < repeats; r++) {
+                        if (last != null) {
+                            last.close();
+                        }
+                        last = a.matMul(b);
+                    }
+                    last.getFloat(0, 0);   // waits for a device that works asynchronously
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    best = Math.max(best, 2.0 * size * size * size * repeats / seconds / 1e9);
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Parameters that enter a product: every one but a learned position table of {@code [maxPositions, dModel]}, read by lookup. */
+    static long multiplyingParameters(Backbone model) {
+        long total = 0;
+        long positionTable = (long) model.config().maxPositions() * model.config().dModel();
+        boolean skipped = false;
+        for (NDArray p : model.parameters().values()) {
+            if (!skipped && p.getShape().dimension() == 2 && p.getShape().get(0) == model.config().maxPositions()
+                    && p.getShape().get(1) == model.config().dModel()) {
+                skipped = true;
+                continue;
+            }
+            total += p.size();
+        }
+        return total;
+    }
+
+    /** Waits for the device's queued work by reading one value of the first parameter (a no-op wait on the CPU). */
+    private static void sync(Backbone model) {
+        model.parameters().values().iterator().next().stopGradient().flatten().getFloat(0);
     }
 
     /**
@@ -136,12 +252,30 @@ final class Benchmark {
         return data;
     }
 
+    /** Starts a new peak of resident memory (Linux: writing 5 to /proc/self/clear_refs); does nothing elsewhere. */
+    static void resetPeakResident() {
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/self/clear_refs"), "5");
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or not allowed: the peak is then the process's since it started
+        }
+    }
+
+    /** The process's peak resident set size (VmHWM) since it started or since {@link #resetPeakResident}, or -1. */
+    static long peakResidentBytes() {
+        return statusBytes("VmHWM:");
+    }
+
     /** The process's resident set size from /proc/self/status, or -1 where there is no such file. */
     static long residentBytes() {
+        return statusBytes("VmRSS:");
+    }
+
+    private static long statusBytes(String field) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
+                if (line.startsWith(field)) {
+                    String[] parts = line.substring(field.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024;
                 }
             }

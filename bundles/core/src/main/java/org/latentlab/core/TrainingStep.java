@@ -30,13 +30,33 @@ final class TrainingStep {
     /** The method's forward over the batch, the spec's losses weighted and summed, and their backward pass. */
     static Outcome run(ComputeEngine engine, Experiment experiment, Backbone model, List<Example> examples, Vocabulary vocabulary,
                        CurriculumStage stage) throws Exception {
+        return timed(engine, experiment, model, examples, vocabulary, stage).outcome();
+    }
+
+    /**
+     * What a benchmark times of {@link #run}: when the forward pass and losses were done ({@link System#nanoTime()}, after
+     * reading the loss, which waits for a device that works asynchronously), and an analytic count of the step's attention
+     * products, forward and backward: {@code 12 · layers · dModel · T²} per row of T positions (scores and mixing, 2
+     * FLOPs a multiply-add, twice that again backward), with T the batch's mean positions per row.
+     */
+    record Timed(Outcome outcome, long forwardDone, double attentionFlops) {
+    }
+
+    /** {@link #run}, timed for a benchmark. */
+    static Timed timed(ComputeEngine engine, Experiment experiment, Backbone model, List<Example> examples, Vocabulary vocabulary,
+                       CurriculumStage stage) throws Exception {
         return engine.train(collector -> {
             try (NDManager scope = model.manager().newSubManager()) {
                 Batch batch = new Batch(examples, vocabulary, scope);
                 LatentTrace trace = experiment.method().service().forward(model, batch, stage);
                 NDArray total = objective(experiment, model, trace, batch, stage);
+                float loss = total.getFloat();
+                long forwardDone = System.nanoTime();
                 collector.backward(total);
-                return new Outcome(total.getFloat(), trace.tokens());
+                double rows = examples.size();
+                double perRow = trace.tokens() / rows;
+                double attention = 12.0 * model.config().layers() * model.config().dModel() * perRow * perRow * rows;
+                return new Timed(new Outcome(loss, trace.tokens()), forwardDone, attention);
             }
         });
     }

@@ -271,8 +271,21 @@ class OrchestratorTest {
                  "evaluation": {"maxNewTokens": 8}}
                 """, runs);
         BenchmarkResult language = orchestrator.benchmark(spec, new BenchmarkOptions(3, 1, 0, 2));
-        BenchmarkResult latent = orchestrator.benchmark(spec, new BenchmarkOptions(3, 1, -1, 2));
+        BenchmarkResult latent = orchestrator.benchmark(spec, new BenchmarkOptions(3, 1, -1, 2, 4));
         assertEquals(3, language.stepMillis().size());
+        for (int i = 0; i < 3; i++) {
+            double parts = latent.forwardMillis().get(i) + latent.backwardMillis().get(i) + latent.optimizerMillis().get(i);
+            assertEquals(latent.stepMillis().get(i), parts, 1e-6, "a step is its forward, backward and update");
+            assertTrue(latent.forwardMillis().get(i) > 0 && latent.backwardMillis().get(i) > 0 && latent.optimizerMillis().get(i) > 0);
+        }
+        assertTrue(latent.parameters() > 0 && latent.parameters() == language.parameters(), "the same model at every stage");
+        assertTrue(latent.peakGflops() > 0, "the matrix-multiply rate is measured");
+        assertTrue(latent.mfu() > 0 && latent.mfu() < 1.5, "utilisation against it: " + latent.mfu());
+        assertTrue(latent.attentionFlopsPerStep() > 0);
+        assertEquals(4, latent.answerBatch());
+        assertTrue(latent.batchedAnswersPerSecond() > 0, "four held-out examples answered together");
+        assertTrue(Double.isNaN(language.batchedAnswersPerSecond()), "no batch asked for, none timed");
+        assertTrue(latent.peakResidentBytes() > 0, "this process's peak memory");
         assertTrue(language.stepMillis().stream().allMatch(ms -> ms > 0));
         assertEquals("stage 0 (0 thoughts)", language.stage());
         assertEquals("stage 3 (2 thoughts, no steps)", latent.stage());

@@ -72,7 +72,7 @@ class DistributionIT {
             "org.latentlab.model", "org.latentlab.core", "org.latentlab.shell", "org.latentlab.report", "org.latentlab.dataset.prosqa",
             "org.latentlab.method.cot", "org.latentlab.method.nocot", "org.latentlab.method.pause", "org.latentlab.loss.language",
             "org.latentlab.dataset.prontoqa", "org.latentlab.method.coconut", "org.latentlab.probe.logitlens",
-            "org.latentlab.probe.frontier", "org.latentlab.dataset.mnns", "org.latentlab.method.cot2", "org.latentlab.reward.exact",
+            "org.latentlab.probe.frontier", "org.latentlab.dataset.mnns", "org.latentlab.dataset.synthetic", "org.latentlab.method.cot2", "org.latentlab.reward.exact",
             "org.latentlab.probe.superposition", "org.latentlab.probe.intrinsicdimension",
             "org.latentlab.probe.drift", "org.latentlab.loss.outcome", "org.latentlab.loss.trajectory", "org.latentlab.loss.space.geometric",
             "org.latentlab.loss.space.generative", "org.latentlab.dataset.multiplication", "org.latentlab.probe.gradient", "org.latentlab.probe.ulp",
@@ -80,7 +80,7 @@ class DistributionIT {
     private static final List<String> FEATURES = List.of("latentlab-core", "latentlab-dataset-prosqa",
             "latentlab-method-cot", "latentlab-method-nocot", "latentlab-method-pause", "latentlab-loss-language", "latentlab-demo",
             "latentlab-dataset-prontoqa", "latentlab-method-coconut", "latentlab-probe-logit-lens", "latentlab-probe-frontier",
-            "latentlab-dataset-mnns", "latentlab-method-cot2", "latentlab-reward-exact-answer", "latentlab-probe-superposition", "latentlab-probe-intrinsic-dimension",
+            "latentlab-dataset-mnns", "latentlab-dataset-synthetic", "latentlab-method-cot2", "latentlab-reward-exact-answer", "latentlab-probe-superposition", "latentlab-probe-intrinsic-dimension",
             "latentlab-probe-drift", "latentlab-loss-outcome", "latentlab-loss-trajectory", "latentlab-loss-space-geometric",
             "latentlab-loss-space-generative", "latentlab-dataset-multiplication", "latentlab-probe-gradient", "latentlab-probe-ulp",
             "latentlab-method-colar", "latentlab-method-hrpo", "latentlab-method-latentseek", "latentlab-reward-prosqa-verifier", "latentlab-reward-multiplication-verifier");
@@ -402,14 +402,26 @@ class DistributionIT {
     @Order(8)
     void benchTimesSpecsSideBySideAndRecordsNothing() throws Exception {
         int before = runDirectories();
-        Result bench = launcher(work, RUN, "bench", "--steps", "2", "--warmup", "0", "--examples", "2", "specs/tiny-cot.json",
-                "specs/tiny-nocot.json");
+        Path json = work.resolve("bench-figures.json");
+        Result bench = launcher(work, RUN, "bench", "--steps", "2", "--warmup", "0", "--examples", "2", "--batch", "2", "--json",
+                "bench-figures.json", "specs/tiny-cot.json", "specs/tiny-coconut.json");
         assertEquals(0, bench.exit(), () -> "bin/latentlab bench failed:\n" + bench.output() + logTail());
         List<String> header = bench.output().lines().map(DistributionIT::cells).filter(cells -> cells.contains("ms/step"))
                 .findFirst().orElseThrow(() -> new AssertionError("latent:bench prints a table:\n" + bench.output()));
-        assertTrue(header.contains("ms/answer") && header.contains("µs/position"), () -> "the bench table's header: " + header);
-        for (String spec : List.of("smoke-cot", "smoke-nocot")) {
+        assertTrue(header.containsAll(List.of("ms/answer", "µs/position", "fwd", "bwd", "opt", "GFLOP/s", "MFU", "answers/s", "Peak RSS")),
+                () -> "the bench table's header: " + header);
+        for (String spec : List.of("smoke-cot", "smoke-coconut")) {
             assertTrue(bench.output().lines().anyMatch(line -> cells(line).contains(spec)), () -> spec + " is benchmarked:\n" + bench.output());
+        }
+        // the figures as JSON, copied from the platform's bench folder to where the caller asked, relative to its folder
+        com.fasterxml.jackson.databind.JsonNode figures = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertTrue(figures.get("peak_gflops").asDouble() > 0, () -> "the measured matrix-multiply rate: " + figures);
+        for (String spec : List.of("smoke-cot", "smoke-coconut")) {
+            assertTrue(figures.get("specs").get(spec).get("mfu").asDouble() > 0, () -> spec + " has its utilisation: " + figures);
+        }
+        assertTrue(figures.get("coconut_over_cot").asDouble() > 0, () -> "Coconut's step against CoT's: " + figures);
+        try (Stream<Path> left = Files.list(home.resolve("data/latentlab/bench"))) {
+            assertEquals(0, left.count(), "nothing is left behind in the platform's folder");
         }
         assertEquals(before, runDirectories(), "a benchmark records no run");
         Result bad = launcher(work, COMMAND, "bench", "--stage", "9", "specs/tiny-cot.json");
