@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -113,27 +114,16 @@ final class AdamW implements AutoCloseable {
             double correction1 = 1 - Math.pow(beta1, t);
             double correction2 = 1 - Math.pow(beta2, t);
             for (int i = 0; i < parameters.size(); i++) {
-                // update the parameter's storage through a view outside the autograd graph
-                NDArray p = parameters.get(i).stopGradient();
-                p.attach(scratch);
-                NDArray g = grads.get(i);
-                NDArray m = firstMoments.get(i);
-                NDArray v = secondMoments.get(i);
-                NDArray scaled = g.mul((float) scale);
-                // m ← β1·m + (1−β1)·g ;  v ← β2·v + (1−β2)·g²
-                m.muli((float) beta1).addi(scaled.mul((float) (1 - beta1)));
-                v.muli((float) beta2).addi(scaled.square().muli((float) (1 - beta2)));
-                // θ ← θ − lr·λ·θ − lr·m̂ / (√v̂ + ε)
+                // one fused native update per parameter, in place, which also zeroes its gradient:
+                // g ← scale·g ; m ← β1·m + (1−β1)·g ; v ← β2·v + (1−β2)·g² ;
+                // θ ← θ − lr·λ·θ − lr·(√(1−β2^t) / (1−β1^t))·m / (√v + ε)
+                // (ε is applied to √v, not to √v̂: a difference of ε·(1 − √(1−β2^t)) in the denominator)
                 double rate = lr * learningRateScales.get(i);
-                if (decays.get(i) && weightDecay > 0) {
-                    p.muli((float) (1 - rate * weightDecay));
-                }
-                NDArray mHat = m.div((float) correction1);
-                mHat.attach(scratch);
-                NDArray vHat = v.div((float) correction2);
-                vHat.attach(scratch);
-                p.subi(mHat.divi(vHat.sqrt().addi((float) epsilon)).muli((float) rate));
-                g.subi(g);
+                NDArray p = parameters.get(i);
+                p.getNDArrayInternal().adamUpdate(new NDList(p, grads.get(i), firstMoments.get(i), secondMoments.get(i)), new NDList(p),
+                        (float) rate, (float) (rate * Math.sqrt(correction2) / correction1),
+                        decays.get(i) ? (float) weightDecay : 0f, (float) scale, -1f, (float) beta1, (float) beta2, (float) epsilon,
+                        false, true);
             }
             return norm;
         }

@@ -41,6 +41,98 @@ class AdamWTest {
         }
     }
 
+    /**
+     * Five steps of a decayed matrix, an undecayed vector with a learning-rate factor, under clipping that bites from the
+     * third step, follow decoupled AdamW written out in doubles: m̂ / (√v̂ + ε) with bias corrections, θ ← θ − lr·λ·θ first.
+     */
+    @Test
+    void severalStepsFollowAdamWWrittenOut() {
+        try (NDManager m = engine.newBaseManager()) {
+            java.util.Random random = new java.util.Random(3);
+            float[] w0 = new float[6];
+            float[] b0 = new float[3];
+            for (int i = 0; i < w0.length; i++) {
+                w0[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < b0.length; i++) {
+                b0[i] = (float) random.nextGaussian();
+            }
+            NDArray w = m.create(w0, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray b = m.create(b0);
+            w.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            double[][] theta = {toDoubles(w0), toDoubles(b0)};
+            double[][] first = {new double[6], new double[3]};
+            double[][] second = {new double[6], new double[3]};
+            double[] factors = {1.0, 3.0};
+            boolean[] decayed = {true, false};
+            double lr = 0.01;
+            double decay = 0.1;
+            double clip = 2.0;
+            Map<String, NDArray> parameters = new java.util.LinkedHashMap<>();
+            parameters.put("w", w);
+            parameters.put("b", b);
+            try (AdamW adam = new AdamW(parameters, m, 0.9, 0.95, 1e-8, decay, Map.of("b", 3.0))) {
+                for (int t = 1; t <= 5; t++) {
+                    float[] gw = new float[6];
+                    float[] gb = new float[3];
+                    for (int i = 0; i < gw.length; i++) {
+                        gw[i] = (float) (random.nextGaussian() * 0.3 * t);
+                    }
+                    for (int i = 0; i < gb.length; i++) {
+                        gb[i] = (float) (random.nextGaussian() * 0.3 * t);
+                    }
+                    NDArray cw = m.create(gw, new ai.djl.ndarray.types.Shape(2, 3));
+                    NDArray cb = m.create(gb);
+                    backward(() -> w.mul(cw).sum().add(b.mul(cb).sum()));
+                    double[][] g = {toDoubles(gw), toDoubles(gb)};
+                    double norm = 0;
+                    for (double[] gi : g) {
+                        for (double x : gi) {
+                            norm += x * x;
+                        }
+                    }
+                    norm = Math.sqrt(norm);
+                    assertEquals(norm, adam.step(lr, clip), 1e-4 * norm);
+                    double scale = norm > clip ? clip / (norm + 1e-6) : 1.0;
+                    for (int k = 0; k < 2; k++) {
+                        double rate = lr * factors[k];
+                        for (int i = 0; i < theta[k].length; i++) {
+                            double gi = g[k][i] * scale;
+                            first[k][i] = 0.9 * first[k][i] + 0.1 * gi;
+                            second[k][i] = 0.95 * second[k][i] + 0.05 * gi * gi;
+                            double mHat = first[k][i] / (1 - Math.pow(0.9, t));
+                            double vHat = second[k][i] / (1 - Math.pow(0.95, t));
+                            if (decayed[k]) {
+                                theta[k][i] -= rate * decay * theta[k][i];
+                            }
+                            theta[k][i] -= rate * mHat / (Math.sqrt(vHat) + 1e-8);
+                        }
+                    }
+                    assertArrayEquals(toFloats(theta[0]), w.toFloatArray(), 2e-5f, "the matrix after step " + t);
+                    assertArrayEquals(toFloats(theta[1]), b.toFloatArray(), 2e-5f, "the vector after step " + t);
+                    assertArrayEquals(new float[6], w.getGradient().toFloatArray(), 0f, "the gradient is zeroed");
+                }
+            }
+        }
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
     /** HRPO trains its gates faster than the backbone: a parameter's factor multiplies its step, and a factor 0 freezes it. */
     @Test
     void aLearningRateFactorScalesOneParametersStep() {
