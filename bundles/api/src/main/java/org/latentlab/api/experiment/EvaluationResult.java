@@ -9,7 +9,7 @@ package org.latentlab.api.experiment;
  * @param accuracy             correct / examples
  * @param meanGeneratedTokens  tokens generated per example
  * @param meanLatentSteps      continuous steps per example
- * @param latencyMsPerExample  wall time per example
+ * @param latencyMsPerExample  wall time per example: the set's answering time over its examples, answered in batches
  * @param meanDecodes          with test-time search, complete answers decoded per example (the decoding budget spent);
  *                             null without
  * @param meanReward           with test-time search, the mean reward of the answers given, under the search's reward;

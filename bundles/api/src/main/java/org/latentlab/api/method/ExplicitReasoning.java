@@ -73,18 +73,31 @@ public abstract class ExplicitReasoning implements ReasoningMethod, Policy {
         return new LatentTrace(forward.logits(), packed.labels(), null, forward.residualStream(), packed.tokens());
     }
 
+    /**
+     * Greedy answers for the whole batch at once, through one key/value cache, prompts left-padded: one pass over the
+     * prompts, then one single-column pass per generated token for every row still writing, until each row has written
+     * {@code <eos>} or {@link Decoding#maxNewTokens()} tokens. Padding is masked, so a row's answer does not depend on the
+     * rows beside it (up to the last bits of the products' rounding, which can differ with the batch's shape).
+     */
     @Override
     public List<Answer> solve(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding) {
+        NDManager manager = batch.manager();
         Vocabulary vocabulary = batch.vocabulary();
-        List<Answer> answers = new ArrayList<>();
+        int pad = vocabulary.id(Vocabulary.PAD);
+        List<List<Integer>> prompts = new ArrayList<>();
         for (Example example : batch.examples()) {
-            try (NDManager manager = batch.manager().newSubManager(); KvCache cache = model.newCache()) {
-                List<Integer> prompt = prompt(example, stage, vocabulary);
-                int[] ids = prompt.stream().mapToInt(Integer::intValue).toArray();
-                List<String> generated = GreedyDecoder.decode(model, model.embed(manager.create(ids, new Shape(1, ids.length))),
-                        cache, vocabulary, decoding.maxNewTokens(), manager);
-                answers.add(TokenLayout.answer(generated, 0));
-            }
+            prompts.add(prompt(example, stage, vocabulary));
+        }
+        List<List<String>> generated;
+        try (NDManager scope = manager.newSubManager(); KvCache cache = model.newCache()) {
+            LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, pad);
+            NDArray hidden = padded.forward(model, cache, Taps.HIDDEN, scope).hidden();
+            generated = GreedyDecoder.decodeRows(model, hidden.get(new NDIndex(":, -1:, :")), padded.lengths(), cache, vocabulary,
+                    decoding.maxNewTokens(), scope);
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (List<String> tokens : generated) {
+            answers.add(TokenLayout.answer(tokens, 0));
         }
         return answers;
     }

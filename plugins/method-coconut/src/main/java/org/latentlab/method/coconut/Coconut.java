@@ -23,6 +23,7 @@ import org.latentlab.api.method.Curriculum;
 import org.latentlab.api.method.CurriculumStage;
 import org.latentlab.api.method.Decoding;
 import org.latentlab.api.method.GreedyDecoder;
+import org.latentlab.api.method.LeftPaddedPrompts;
 import org.latentlab.api.method.LatentPerturbation;
 import org.latentlab.api.method.LatentPrefix;
 import org.latentlab.api.method.LatentTrace;
@@ -204,20 +205,64 @@ public final class Coconut implements ReasoningMethod, LatentPrefix, LatentPertu
         return arrays.size() == 1 ? arrays.get(0) : NDArrays.concat(new NDList(arrays), 1);
     }
 
-    /** Per example: {@code <bos> question <bot>}, the stage's thoughts through the cache, {@code <eot>}, then greedy decoding. */
+    /**
+     * The whole batch at once through one key/value cache: {@code <bos> question <bot>} (with the pause slots, for pause
+     * thoughts) left-padded, one single-column pass per thought in which each row with a thought left feeds back its last
+     * hidden state and the others feed masked padding, {@code <eot>} for every row, then greedy decoding of all rows
+     * together. Each row gets what {@link #prefix} and greedy decoding give it alone.
+     */
     @Override
     public List<Answer> solve(Backbone model, Batch batch, CurriculumStage stage, Decoding decoding) {
         CoconutOptions options = CoconutOptions.of(stage.settings());
         int k = CoconutOptions.stage(stage);
         Vocabulary vocabulary = batch.vocabulary();
-        List<Answer> answers = new ArrayList<>();
-        for (Example example : batch.examples()) {
-            int thoughts = options.thoughts(k, example.steps().size());
-            try (NDManager manager = batch.manager().newSubManager(); KvCache cache = model.newCache()) {
-                NDArray last = prefix(model, stage, example, vocabulary, thoughts, cache, manager);
-                List<String> generated = GreedyDecoder.decodeFrom(model, last, cache, vocabulary, decoding.maxNewTokens(), manager);
-                answers.add(TokenLayout.answer(generated, thoughts));
+        int n = batch.size();
+        boolean continuous = options.thought() == CoconutOptions.Thought.CONTINUOUS;
+        int[] thoughts = new int[n];
+        List<List<Integer>> prompts = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            Example example = batch.examples().get(b);
+            thoughts[b] = options.thought() == CoconutOptions.Thought.NONE ? 0 : options.thoughts(k, example.steps().size());
+            List<Integer> ids = new ArrayList<>(LatentLayout.prompt(example, vocabulary));
+            if (options.thought() == CoconutOptions.Thought.PAUSE) {
+                ids.addAll(java.util.Collections.nCopies(thoughts[b], vocabulary.id(LatentLayout.LATENT)));
             }
+            prompts.add(ids);
+        }
+        List<List<String>> generated;
+        try (NDManager manager = batch.manager().newSubManager(); KvCache cache = model.newCache()) {
+            LeftPaddedPrompts padded = LeftPaddedPrompts.of(prompts, vocabulary.id(Vocabulary.PAD));
+            int[] next = padded.lengths();
+            NDArray last = padded.forward(model, cache, Taps.HIDDEN, manager).hidden().get(new NDIndex(":, -1:, :"));   // [n, 1, d]
+            int most = continuous ? java.util.Arrays.stream(thoughts).max().orElse(0) : 0;
+            Shape one = new Shape(n, 1);
+            for (int i = 0; i < most; i++) {
+                int[] position = new int[n];
+                int[] isReal = new int[n];
+                for (int b = 0; b < n; b++) {
+                    if (i < thoughts[b]) {
+                        position[b] = next[b]++;
+                        isReal[b] = 1;
+                    }
+                }
+                // a row out of thoughts feeds masked padding; what comes out for it is never read, since <eot> follows
+                last = model.forward(last, manager.create(position, one), manager.create(isReal, one), cache, Taps.HIDDEN).hidden();
+            }
+            int[] eot = new int[n];
+            int[] position = new int[n];
+            int[] real = new int[n];
+            java.util.Arrays.fill(eot, vocabulary.id(LatentLayout.EOT));
+            java.util.Arrays.fill(real, 1);
+            for (int b = 0; b < n; b++) {
+                position[b] = next[b]++;
+            }
+            NDArray hidden = model.forward(model.embed(manager.create(eot, one)), manager.create(position, one), manager.create(real, one),
+                    cache, Taps.HIDDEN).hidden();
+            generated = GreedyDecoder.decodeRows(model, hidden, next, cache, vocabulary, decoding.maxNewTokens(), manager);
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            answers.add(TokenLayout.answer(generated.get(b), thoughts[b]));
         }
         return answers;
     }

@@ -219,6 +219,33 @@ class CoconutTest {
         return assertThrows(IllegalArgumentException.class, () -> method.curriculum(options, epochs)).getMessage();
     }
 
+    /**
+     * Evaluation answers a batch at once: rows with different numbers of thoughts (a one-step and a three-step example at
+     * stage 2, one thought per step) and prompts of different lengths each get the answer and latent steps that the
+     * prefix and greedy decoding give them alone, for continuous and pause thoughts.
+     */
+    @Test
+    void aBatchIsAnsweredAsEachExampleAlone() {
+        for (String thought : List.of("continuous", "pause")) {
+            CurriculumStage stage = stage(Map.of(CoconutOptions.MAX_LATENT_STAGE, 3, CoconutOptions.THOUGHT, thought), 4, 2);
+            List<Example> examples = List.of(LONG, SHORT, LONG);
+            Decoding budget = new Decoding(7);
+            try (Backbone model = backbone(); NDManager m = model.manager().newSubManager()) {
+                List<Answer> together = method.solve(model, new Batch(examples, vocabulary, m), stage, budget);
+                for (int i = 0; i < examples.size(); i++) {
+                    Example example = examples.get(i);
+                    int thoughts = Math.min(2, example.steps().size());
+                    try (NDManager alone = m.newSubManager(); org.latentlab.api.model.KvCache cache = model.newCache()) {
+                        NDArray last = method.prefix(model, stage, example, vocabulary, thoughts, cache, alone);
+                        List<String> generated = org.latentlab.api.method.GreedyDecoder.decodeFrom(model, last, cache, vocabulary, 7, alone);
+                        assertEquals(TokenLayout.answer(generated, thoughts), together.get(i), thought + " thoughts, example " + i);
+                    }
+                }
+                assertEquals(List.of(2, 1, 2), together.stream().map(Answer::latentSteps).toList(), "each row's own number of thoughts");
+            }
+        }
+    }
+
     private CurriculumStage stage(Map<String, Object> options, int epochs, int k) {
         return method.curriculum(options, epochs).stages().get(k);
     }

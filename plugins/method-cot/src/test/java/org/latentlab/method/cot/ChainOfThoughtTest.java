@@ -101,6 +101,27 @@ class ChainOfThoughtTest {
     }
 
     /**
+     * Evaluation answers a batch at once, prompts of different lengths left-padded through one cache: each row gets the
+     * answer it gets alone.
+     */
+    @Test
+    void aBatchIsAnsweredAsEachExampleAlone() {
+        Example shorter = new Example("e2", "Every zumpus is a rempus. Tom is a zumpus. Is Tom a yumpus or rempus?",
+                List.of("Tom is a zumpus."), "Tom is a rempus.", Map.of());
+        List<Example> examples = List.of(EXAMPLE, shorter, EXAMPLE);
+        try (Backbone model = backbone(); NDManager m = model.manager().newSubManager()) {
+            Decoding budget = new Decoding(9);
+            List<Answer> together = method.solve(model, new Batch(examples, vocabulary, m), stage, budget);
+            assertEquals(3, together.size());
+            for (int i = 0; i < examples.size(); i++) {
+                Answer alone = method.solve(model, new Batch(List.of(examples.get(i)), vocabulary, m), stage, budget).get(0);
+                assertEquals(alone, together.get(i), "example " + i + " alone and in the batch");
+            }
+            assertTrue(together.stream().allMatch(a -> a.generatedTokens() <= 9));
+        }
+    }
+
+    /**
      * GRPO on plain chain of thought relies on this: every sampled token is an action, its log-probability is recorded
      * while sampling, and scoring the same tokens again under the same parameters (one teacher-forced pass) gives them
      * back, with gradients; each rollout ends at its first {@code <eos>} or at the token budget.
