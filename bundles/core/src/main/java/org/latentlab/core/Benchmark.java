@@ -160,9 +160,9 @@ final class Benchmark {
     }
 
     /**
-     * The engine's fp32 matrix-multiply rate on {@code device} with this process's threads, in GFLOP/s: the best of a few
-     * square products of sizes near what a training step multiplies, each timed over several repeats after a warm-up
-     * (about 40 GFLOP in all, a fraction of a second on a CPU).
+     * The engine's fp32 matrix-multiply rate on {@code device} with this process's threads, in GFLOP/s: the best of three
+     * square products (512, 1024 and 2048 wide), each timed over repeats after one untimed product (about 40 GFLOP in all,
+     * a fraction of a second on a CPU). A step's own products are smaller and reach less: the ratio is what MFU measures.
      */
     static double matmulPeak(ComputeEngine engine, Device device) {
         double best = 0;

@@ -20,7 +20,7 @@ import org.latentlab.api.experiment.BenchmarkResult;
 import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.ExperimentSpec;
 
-@Command(scope = "latent", name = "bench", description = "Times the training step and the answer latency of experiment specs on fresh parameters, side by side; records nothing.")
+@Command(scope = "latent", name = "bench", description = "Times experiment specs on fresh parameters, side by side: the training step split into forward, backward and optimizer, its FLOP rate and utilisation of the measured matrix-multiply rate, answers one at a time and batched, peak memory; records nothing.")
 @Service
 public class BenchCommand implements Action {
 
