@@ -61,6 +61,8 @@ final class Benchmark {
         double batchMillis = Double.NaN;
         double peakBefore = matmulPeak(engine, device);
         resetPeakResident();
+        List<Example> held = data.test().isEmpty() ? data.train() : data.test();
+        int together = Math.min(options.answerBatch(), held.size());
         long parameters;
         double peak;
         try (Backbone model = TrainingStep.newBackbone(engine, experiment, vocabulary, device);
@@ -87,7 +89,6 @@ final class Benchmark {
             }
             // the rate measured on each side of the timed steps, so that a machine whose speed drifts is met half-way
             peak = (peakBefore + matmulPeak(engine, device)) / 2;
-            List<Example> held = data.test().isEmpty() ? data.train() : data.test();
             int n = Math.min(options.examples(), held.size());
             Answering answering = new Answering(engine, experiment, model, vocabulary, stage, spec.evaluation().maxNewTokens());
             if (n > 0) {
@@ -108,7 +109,6 @@ final class Benchmark {
                 generated /= n;
                 latent /= n;
             }
-            int together = Math.min(options.answerBatch(), held.size());
             if (together > 0) {
                 try (NDManager scope = model.manager().newSubManager()) {
                     Batch group = answering.batch(held.subList(0, together), scope);
@@ -126,7 +126,7 @@ final class Benchmark {
         return new BenchmarkResult(spec.name() == null ? experiment.method().name() : spec.name(), method, stage.name(), batchSize,
                 millis, (double) positions / options.steps(), answerMillis, generated, latent, device.toString(), threads(),
                 forward, backward, update, parameters, attentionFlops / options.steps(), peak,
-                Math.min(options.answerBatch(), data.test().isEmpty() ? data.train().size() : data.test().size()), batchMillis,
+                together, batchMillis,
                 peakResidentBytes());
     }
 

@@ -31,10 +31,16 @@ final class GradientFigures {
     static final String LINEAR_LABEL = "G(t) = ‖∂L/∂L_t‖";
     static final String LOG_LABEL = "log10 G(t), G(t) = ‖∂L/∂L_t‖";
     /** The table's columns drawn, each a line, and the legend entry it gets. */
-    private static final Map<String, String> LINES = Map.of("mean G", "mean", "median G", "median");
-    private static final List<String> ORDER = List.of("mean G", "median G");
+    private static final Map<String, String> LINES = linesInOrder();
 
     private GradientFigures() {
+    }
+
+    private static Map<String, String> linesInOrder() {
+        Map<String, String> lines = new java.util.LinkedHashMap<>();
+        lines.put("mean G", "mean");
+        lines.put("median G", "median");
+        return java.util.Collections.unmodifiableMap(lines);
     }
 
     static List<Figure> of(ProbeReport report) {
@@ -46,7 +52,7 @@ final class GradientFigures {
         // per column drawn, G by step, in step order
         List<String> drawn = new ArrayList<>();
         List<TreeMap<Double, Double>> lines = new ArrayList<>();
-        for (String column : ORDER) {
+        for (String column : LINES.keySet()) {
             if (!table.hasColumns(column)) {
                 continue;
             }
