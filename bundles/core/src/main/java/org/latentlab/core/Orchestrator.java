@@ -31,6 +31,8 @@ import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SoakResult;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.experiment.Sweep;
+import org.latentlab.api.experiment.SweepPlan;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.ReasoningMethod;
@@ -270,6 +272,55 @@ public final class Orchestrator implements ExperimentService {
     @Override
     public void validate(ExperimentSpec spec) {
         resolve(spec);
+    }
+
+    @Override
+    public SweepPlan expandSweep(String json, Path baseDirectory) {
+        return new SweepGrid(reader).expand(json, baseDirectory);
+    }
+
+    @Override
+    public Sweep submitSweep(SweepPlan plan) {
+        for (SweepPlan.Point point : plan.points()) {
+            try {
+                validate(point.spec());
+            } catch (SpecException e) {
+                throw new SpecException("The sweep's point " + pointLabel(point) + ": " + e.getMessage(), e);
+            }
+        }
+        String id;
+        try {
+            id = store.newSweep(plan.name());
+        } catch (RunStore.Unwritable e) {
+            throw new IllegalStateException("The run store at " + store.root() + " cannot take a new sweep (" + rootMessage(e)
+                    + "); free space or fix its permissions, then submit again.", e);
+        }
+        String created = java.time.Instant.now().toString();
+        List<Sweep.Run> runs = new ArrayList<>();
+        try {
+            for (SweepPlan.Point point : plan.points()) {
+                runs.add(new Sweep.Run(submit(point.spec()), point.values()));
+            }
+        } finally {
+            // the runs submitted so far belong to the sweep, also when the store fails half-way
+            store.writeSweep(new Sweep(id, plan.name(), created, plan.axes(), runs));
+        }
+        return new Sweep(id, plan.name(), created, plan.axes(), runs);
+    }
+
+    private static String pointLabel(SweepPlan.Point point) {
+        String label = SweepGrid.label(point.values());
+        return label.isEmpty() ? "(its only spec)" : label;
+    }
+
+    @Override
+    public Optional<Sweep> sweep(String id) {
+        return store.sweep(id);
+    }
+
+    @Override
+    public List<Sweep> sweeps() {
+        return store.sweeps();
     }
 
     /** Every part of the spec, looked up and checked against each other, or a {@link SpecException} naming the first problem. */

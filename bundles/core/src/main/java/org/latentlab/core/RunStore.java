@@ -29,6 +29,7 @@ import org.latentlab.api.experiment.ComponentInfo;
 import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
+import org.latentlab.api.experiment.Sweep;
 import org.latentlab.api.probe.ProbeReport;
 
 /**
@@ -47,6 +48,8 @@ final class RunStore {
     private static final Pattern PROBE_TRAINING = Pattern.compile("probe-(.+)-training\\.jsonl");
     static final String CHECKPOINTS = "checkpoints";
     static final String QUEUE = "queue.json";
+    /** Where sweeps are recorded, one {@code <sweep id>.json} each; no run id can take this name. */
+    static final String SWEEPS = "_sweeps";
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -285,11 +288,60 @@ final class RunStore {
         write(root.resolve(QUEUE), ids);
     }
 
+    /** A new, unique sweep id made of the time and the sweep's name. */
+    synchronized String newSweep(String name) {
+        String base = "sweep-" + STAMP.format(LocalDateTime.now()) + "-" + slug(name);
+        String id = base;
+        for (int n = 2; Files.exists(root.resolve(SWEEPS).resolve(id + ".json")); n++) {
+            id = base + "-" + n;
+        }
+        try {
+            Files.createDirectories(root.resolve(SWEEPS));
+        } catch (IOException e) {
+            throw new Unwritable("Could not create the folder " + root.resolve(SWEEPS) + " (" + e.getMessage() + ").", e);
+        }
+        return id;
+    }
+
+    void writeSweep(Sweep sweep) {
+        write(root.resolve(SWEEPS).resolve(sweep.id() + ".json"), sweep);
+    }
+
+    /** A recorded sweep, or empty for an id that is not one (never a path outside the store). */
+    Optional<Sweep> sweep(String id) {
+        if (id == null || !RUN_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return read(root.resolve(SWEEPS).resolve(id + ".json"), Sweep.class);
+    }
+
+    /** Every recorded sweep, oldest first; an unreadable record is skipped and left on disk. */
+    List<Sweep> sweeps() {
+        Path dir = root.resolve(SWEEPS);
+        List<Sweep> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".json")).forEach(f -> {
+                try {
+                    read(f, Sweep.class).ifPresent(out::add);
+                } catch (UncheckedIOException ignored) {
+                    // a damaged record stays on disk for the user to inspect
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list the sweeps in " + dir + ".", e);
+        }
+        out.sort(java.util.Comparator.comparing(Sweep::created).thenComparing(Sweep::id));
+        return out;
+    }
+
     private static String slug(String name) {
         String s = name == null ? "run" : name.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
         if (s.isEmpty()) {
             s = "run";
         }
-        return s.length() > 40 ? s.substring(0, 40) : s;
+        return s.length() > 64 ? s.substring(0, 64).replaceAll("-$", "") : s;   // room for a sweep point: "coconut-thoughtsperstep-2-seed-3"
     }
 }

@@ -161,7 +161,7 @@ final class SpecReader {
                 spec.losses(), spec.probes(), spec.training(), new EvaluationSpec(e.maxNewTokens(), e.limit(), files, e.reward()), spec.grpo());
     }
 
-    private static SpecException notJson(JsonProcessingException e) {
+    static SpecException notJson(JsonProcessingException e) {
         var where = e.getLocation();
         String what = plain(e.getOriginalMessage().split("\n")[0]).replaceAll("\\.$", "");
         return new SpecException("The spec is not valid JSON" + (where == null ? "" : " (line " + where.getLineNr()

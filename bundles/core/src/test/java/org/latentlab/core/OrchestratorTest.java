@@ -26,6 +26,8 @@ import org.latentlab.api.experiment.RunResult;
 import org.latentlab.api.experiment.RunState;
 import org.latentlab.api.experiment.RunStatus;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.experiment.Sweep;
+import org.latentlab.api.experiment.SweepPlan;
 import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.Batch;
 import org.latentlab.api.method.LatentTrace;
@@ -556,6 +558,47 @@ class OrchestratorTest {
         assertTrue(status.step() < status.totalSteps());
         assertFalse(orchestrator.cancel(id), "a finished run cannot be cancelled again");
         assertEquals(RunState.CANCELLED, new RunStore(runs).status(id).orElseThrow().state(), "recorded on disk");
+    }
+
+    @Test
+    void aSweepSubmitsEveryPointUnderOneIdThatSurvivesARestart() throws Exception {
+        String sweepFile = """
+                {"name": "seeds", "seeds": [3, 4],
+                 "dataset": {"name": "prosqa", "train": 16, "validation": 0, "test": 4},
+                 "backbone": {"dModel": 32, "layers": 1, "heads": 2, "maxPositions": 512},
+                 "method": {"name": ["nocot", "cot"]},
+                 "training": {"epochs": 1, "batchSize": 8, "learningRate": 0.003, "warmupSteps": 1}}
+                """;
+        SweepPlan plan = orchestrator.expandSweep(sweepFile, runs);
+        assertEquals(4, plan.points().size());
+        Sweep sweep = orchestrator.submitSweep(plan);
+        assertEquals(4, sweep.runs().size());
+        assertEquals(List.of("method.name", "seed"), sweep.axes());
+        for (Sweep.Run run : sweep.runs()) {
+            RunStatus status = orchestrator.await(run.id(), Duration.ofMinutes(5));
+            assertEquals(RunState.COMPLETED, status.state(), status.message());
+            assertEquals(run.values().get("method.name"), status.method());
+        }
+        assertEquals("seeds [name=cot seed=4]", orchestrator.status(sweep.runs().get(3).id()).orElseThrow().name());
+
+        orchestrator.stop();
+        orchestrator = new Orchestrator();
+        orchestrator.start(new LocalComputeEngine(), runs);
+        assertEquals(sweep, orchestrator.sweep(sweep.id()).orElseThrow(), "the sweep is recorded with its runs and their values");
+        assertEquals(List.of(sweep), orchestrator.sweeps());
+        assertEquals(4, orchestrator.runs().size(), "the sweeps' folder is no run");
+        assertTrue(orchestrator.sweep("../" + sweep.id()).isEmpty());
+    }
+
+    @Test
+    void aSweepWithAPointThatDoesNotValidateSubmitsNothing() {
+        SweepPlan plan = orchestrator.expandSweep("""
+                {"dataset": {"name": "prosqa", "train": 16}, "method": {"name": ["cot", "no-such-method"]}}
+                """, runs);
+        SpecException refused = assertThrows(SpecException.class, () -> orchestrator.submitSweep(plan));
+        assertTrue(refused.getMessage().startsWith("The sweep's point name=no-such-method: "), refused.getMessage());
+        assertTrue(orchestrator.runs().isEmpty());
+        assertTrue(orchestrator.sweeps().isEmpty());
     }
 
     @Test

@@ -11,15 +11,17 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.latentlab.api.experiment.ExperimentService;
 import org.latentlab.api.experiment.SpecException;
+import org.latentlab.api.experiment.Sweep;
 
-@Command(scope = "latent", name = "compare", description = "Prints finished runs side by side: method, accuracy per evaluation set, generated tokens, latent steps, test-time search budget and reward, latency, training time.")
+@Command(scope = "latent", name = "compare", description = "Prints finished runs side by side: method, accuracy per evaluation set, generated tokens, latent steps, test-time search budget and reward, latency, training time;"
+        + " with --sweep, a sweep's points with the mean and spread of each over its seeds.")
 @Service
 public class CompareCommand implements Action {
 
     @Reference
     ExperimentService experiments;
 
-    @Argument(index = 0, name = "id", description = "Run ids (see latent:runs)", required = true, multiValued = true)
+    @Argument(index = 0, name = "id", description = "Run ids (see latent:runs)", multiValued = true)
     @Completion(RunIdCompleter.class)
     List<String> ids;
 
@@ -30,8 +32,25 @@ public class CompareCommand implements Action {
             + " (repeatable; default: information per step, intrinsic dimension, gradient attenuation, drift)", multiValued = true)
     List<String> scalars;
 
+    @Option(name = "--sweep", description = "A sweep id (printed by latent:sweep): one row per point and evaluation set, with the mean,"
+            + " standard deviation, minimum and maximum over the point's seeds")
+    @Completion(SweepIdCompleter.class)
+    String sweep;
+
     @Override
     public Object execute() {
+        if (sweep != null) {
+            if (ids != null && !ids.isEmpty()) {
+                throw new SpecException("Give run ids or --sweep, not both.");
+            }
+            Sweep recorded = experiments.sweep(sweep).orElseThrow(() -> new SpecException("There is no sweep '" + sweep
+                    + "'; list the sweeps with latent:sweeps."));
+            ResultTables.printSweepSummary(experiments, recorded, System.out);
+            return null;
+        }
+        if (ids == null || ids.isEmpty()) {
+            throw new SpecException("Give the run ids to compare (see latent:runs), or --sweep <id>.");
+        }
         for (String id : ids) {
             if (experiments.status(id).isEmpty()) {
                 throw new SpecException("There is no run '" + id + "'; list the runs with latent:runs.");

@@ -172,4 +172,123 @@ final class ResultTables {
     private static String format(Double value) {
         return value == null || !Double.isFinite(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
+
+    /** The grid of a sweep not yet submitted: one row per point, with its value on every axis and its run's name. */
+    static void printSweepPlan(org.latentlab.api.experiment.SweepPlan plan, PrintStream out) {
+        ShellTable table = new ShellTable().emptyTableText("no runs");
+        table.column("#").alignRight();
+        plan.axes().forEach(axis -> table.column(axis));
+        table.column("Name");
+        int n = 1;
+        for (org.latentlab.api.experiment.SweepPlan.Point point : plan.points()) {
+            List<Object> row = new java.util.ArrayList<>(List.of(n++));
+            plan.axes().forEach(axis -> row.add(value(point.values(), axis)));
+            row.add(point.spec().name() == null ? "" : point.spec().name());
+            table.addRow().addContent(row);
+        }
+        table.print(out);
+    }
+
+    /** A submitted sweep's runs: each id with its value on every axis. */
+    static void printSweepRuns(org.latentlab.api.experiment.Sweep sweep, PrintStream out) {
+        ShellTable table = new ShellTable().emptyTableText("no runs");
+        table.column("Run");
+        sweep.axes().forEach(axis -> table.column(axis));
+        for (org.latentlab.api.experiment.Sweep.Run run : sweep.runs()) {
+            List<Object> row = new java.util.ArrayList<>(List.of(run.id()));
+            sweep.axes().forEach(axis -> row.add(value(run.values(), axis)));
+            table.addRow().addContent(row);
+        }
+        table.print(out);
+    }
+
+    /**
+     * A sweep summarised: one row per point of its grid (its seeds pooled) and evaluation set, with how many of the point's
+     * runs completed, and over them the mean, sample standard deviation, minimum and maximum of the accuracy, and the mean
+     * generated tokens and training time; then a line for each run that did not complete.
+     */
+    static void printSweepSummary(ExperimentService experiments, org.latentlab.api.experiment.Sweep sweep, PrintStream out) {
+        List<String> axes = sweep.axes().stream().filter(a -> !a.equals(org.latentlab.api.experiment.Sweep.SEED)).toList();
+        // grouped by the values themselves; two points whose components share a name still differ by their swept options
+        Map<List<Object>, List<org.latentlab.api.experiment.Sweep.Run>> points = new java.util.LinkedHashMap<>();
+        for (org.latentlab.api.experiment.Sweep.Run run : sweep.runs()) {
+            points.computeIfAbsent(axes.stream().map(a -> run.values().get(a)).toList(), k -> new java.util.ArrayList<>()).add(run);
+        }
+        out.println("Sweep " + sweep.id() + " (" + sweep.name() + "): " + sweep.runs().size() + (sweep.runs().size() == 1 ? " run" : " runs")
+                + " at " + points.size() + (points.size() == 1 ? " point" : " points") + ", created " + sweep.created());
+        ShellTable table = new ShellTable().emptyTableText("no results yet");
+        axes.forEach(axis -> table.column(axis));
+        table.column("Set");
+        table.column("Runs").alignRight();
+        table.column("Accuracy").alignRight();
+        table.column("± sd").alignRight();
+        table.column("Min").alignRight();
+        table.column("Max").alignRight();
+        table.column("Gen. tokens").alignRight();
+        table.column("Train time").alignRight();
+        List<String> unfinished = new java.util.ArrayList<>();
+        for (Map.Entry<List<Object>, List<org.latentlab.api.experiment.Sweep.Run>> point : points.entrySet()) {
+            List<Object> shown = axes.stream().map(a -> (Object) value(point.getValue().get(0).values(), a)).toList();
+            Map<String, List<EvaluationResult>> bySet = new java.util.LinkedHashMap<>();
+            List<Double> trainSeconds = new java.util.ArrayList<>();
+            for (org.latentlab.api.experiment.Sweep.Run run : point.getValue()) {
+                RunStatus status = experiments.status(run.id()).orElse(null);
+                RunResult result = experiments.result(run.id()).orElse(null);
+                if (status == null || status.state() != org.latentlab.api.experiment.RunState.COMPLETED || result == null) {
+                    unfinished.add(run.id() + "  " + (status == null ? "missing" : status.state().name().toLowerCase(Locale.ROOT)
+                            + (status.message() == null ? "" : ": " + status.message())));
+                    continue;
+                }
+                trainSeconds.add(result.trainSeconds());
+                result.evaluations().forEach(e -> bySet.computeIfAbsent(e.set(), k -> new java.util.ArrayList<>()).add(e));
+            }
+            if (bySet.isEmpty()) {
+                List<Object> row = new java.util.ArrayList<>(shown);
+                row.addAll(List.of("-", "0/" + point.getValue().size(), "-", "-", "-", "-", "-", "-"));
+                table.addRow().addContent(row);
+                continue;
+            }
+            for (Map.Entry<String, List<EvaluationResult>> set : bySet.entrySet()) {
+                double[] accuracy = set.getValue().stream().mapToDouble(EvaluationResult::accuracy).toArray();
+                List<Object> row = new java.util.ArrayList<>(shown);
+                row.add(set.getKey());
+                row.add(accuracy.length + "/" + point.getValue().size());
+                row.add(String.format(Locale.ROOT, "%.3f", mean(accuracy)));
+                row.add(accuracy.length < 2 ? "-" : String.format(Locale.ROOT, "%.3f", standardDeviation(accuracy)));
+                row.add(String.format(Locale.ROOT, "%.3f", java.util.Arrays.stream(accuracy).min().orElseThrow()));
+                row.add(String.format(Locale.ROOT, "%.3f", java.util.Arrays.stream(accuracy).max().orElseThrow()));
+                row.add(String.format(Locale.ROOT, "%.1f", set.getValue().stream().mapToDouble(EvaluationResult::meanGeneratedTokens).average().orElse(0)));
+                row.add(duration(trainSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+                table.addRow().addContent(row);
+            }
+        }
+        table.print(out);
+        unfinished.forEach(line -> out.println("not completed: " + line));
+    }
+
+    static double mean(double[] values) {
+        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    /** The sample standard deviation (n - 1 in the denominator). */
+    static double standardDeviation(double[] values) {
+        double m = mean(values);
+        double sum = 0;
+        for (double v : values) {
+            sum += (v - m) * (v - m);
+        }
+        return Math.sqrt(sum / (values.length - 1));
+    }
+
+    /**
+     * An axis's value as a table shows it: "-" where the point has none (a method without the swept option), a component
+     * (an object with a name) by its name, anything else as written.
+     */
+    private static String value(Map<String, Object> values, String axis) {
+        Object v = values.get(axis);
+        if (v instanceof Map<?, ?> component && component.get("name") != null) {
+            return String.valueOf(component.get("name"));
+        }
+        return v == null ? "-" : v instanceof String text ? text : String.valueOf(v);
+    }
 }

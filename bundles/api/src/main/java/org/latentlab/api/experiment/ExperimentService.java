@@ -33,6 +33,41 @@ public interface ExperimentService {
     /** Validates, records and starts a run; returns its id at once. Runs train one at a time, in order. */
     String submit(ExperimentSpec spec);
 
+    /**
+     * Reads a sweep file and expands its grid, submitting nothing. A sweep file is a spec (or a JSON array of specs) in
+     * which fields may hold lists of values: a list where the spec expects one value (a number, a name, an object) is
+     * swept over its elements, and so is a list inside a component's {@code options}, whose types only the component
+     * knows (write {@code [[1, 2, 3]]} for the one value {@code [1, 2, 3]} there); where the spec expects a list
+     * ({@code losses}, {@code probes}), a list of lists is swept. A top-level {@code seeds} lists the seeds to run every
+     * point with. Every point's spec is read as {@link #parse} reads one; a problem throws {@link SpecException} naming
+     * the point.
+     *
+     * @since 1.8
+     */
+    SweepPlan expandSweep(String json, java.nio.file.Path baseDirectory);
+
+    /**
+     * Validates every point of a sweep, then records the sweep and submits its runs in the grid's order; a point that
+     * does not validate throws {@link SpecException} naming it, and nothing is submitted.
+     *
+     * @since 1.8
+     */
+    Sweep submitSweep(SweepPlan plan);
+
+    /**
+     * A recorded sweep, or empty for an unknown id.
+     *
+     * @since 1.8
+     */
+    Optional<Sweep> sweep(String id);
+
+    /**
+     * Every recorded sweep, oldest first.
+     *
+     * @since 1.8
+     */
+    List<Sweep> sweeps();
+
     /** Every recorded run, oldest first. */
     List<RunStatus> runs();
 

@@ -1,6 +1,6 @@
 /** The experiment spec, the records of a run, and the experiment service. */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.latentlab.api.experiment;
 
 import org.osgi.annotation.bundle.Export;

@@ -430,6 +430,34 @@ class DistributionIT {
 
     @Test
     @Order(8)
+    void aSweepRunsEveryPointOfItsGridAndCompareSummarisesItOverSeeds() throws Exception {
+        Path file = work.resolve("specs/tiny-sweep.json");
+        Files.writeString(file, tinySpec("smoke-sweep", "nocot").replace("\"seed\": 7", "\"seeds\": [1, 2]")
+                .replace("\"name\": \"nocot\"", "\"name\": [\"nocot\", \"cot\"]"));
+        int before = runDirectories();
+        String plan = shell("latent:sweep --dry-run " + file);
+        assertTrue(plan.contains("4 runs (nothing submitted)") && plan.contains("smoke-sweep [name=cot seed=2]"), () -> "the grid:\n" + plan);
+        assertEquals(before, runDirectories(), "a dry run submits nothing");
+
+        String swept = shell("latent:sweep --wait " + file);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Sweep (sweep-\\S+): 4 runs queued").matcher(swept);
+        assertTrue(id.find(), () -> "latent:sweep names its sweep:\n" + swept);
+        assertEquals(before + 4, runDirectories(), "one run per point");
+        String summary = shell("latent:compare --sweep " + id.group(1));
+        for (String method : List.of("nocot", "cot")) {
+            assertTrue(summary.lines().map(DistributionIT::cells).anyMatch(cells -> cells.size() > 3 && cells.get(0).equals(method)
+                    && cells.get(1).equals("test") && cells.get(2).equals("2/2")), () -> method + "'s two seeds are pooled:\n" + summary);
+        }
+        assertTrue(swept.contains(summary.lines().filter(l -> l.startsWith("nocot")).findFirst().orElseThrow()),
+                () -> "--wait ends with the same summary:\n" + swept);
+        List<String> listed = row(shell("latent:sweeps"), id.group(1));
+        assertEquals(List.of("smoke-sweep", "method.name, seed", "4", "4", "0", "0"), listed.subList(1, 7), () -> "latent:sweeps: " + listed);
+        Result unknown = launcher(work, COMMAND, "shell", "latent:compare --sweep no-such-sweep");
+        assertTrue(unknown.exit() != 0 && unknown.output().contains("There is no sweep 'no-such-sweep'"), () -> unknown.output());
+    }
+
+    @Test
+    @Order(8)
     void aCoconutRunRecordsTheReportsOfBothProbes() throws Exception {
         Result run = launcher(work, RUN, "run", "specs/tiny-coconut.json");
         assertEquals(0, run.exit(), () -> "bin/latentlab run failed:\n" + run.output() + logTail());
@@ -975,14 +1003,14 @@ class DistributionIT {
                 () -> "the result table has the " + method + " run's test set:\n" + output);
     }
 
-    /** How many runs are recorded under ${karaf.data}/latentlab/runs. */
+    /** How many runs are recorded under ${karaf.data}/latentlab/runs (folders with a status; not the sweeps' folder). */
     private int runDirectories() throws IOException {
         Path runs = home.resolve("data/latentlab/runs");
         if (!Files.isDirectory(runs)) {
             return 0;
         }
         try (var list = Files.list(runs)) {
-            return (int) list.filter(Files::isDirectory).count();
+            return (int) list.filter(dir -> Files.isRegularFile(dir.resolve("status.json"))).count();
         }
     }
 
