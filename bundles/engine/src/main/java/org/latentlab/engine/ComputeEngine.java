@@ -18,8 +18,8 @@ public interface ComputeEngine {
     Engine engine();
 
     /**
-     * The device for a spec's {@code device} field: {@code "auto"} (a GPU when the engine sees one, else the CPU),
-     * {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}. An unavailable or unknown choice throws
+     * The device for a spec's {@code device} field: {@code "auto"} (the first GPU this worker may use when the engine
+     * sees one, else the CPU), {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}. An unavailable or unknown choice throws
      * {@link IllegalArgumentException} with one sentence saying what to use instead.
      */
     Device device(String choice);

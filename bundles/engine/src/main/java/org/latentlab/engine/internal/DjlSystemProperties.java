@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
  * <p>
  * A cache directory or thread count the operator already set, as an environment variable, a system property or a
  * framework property, is kept.
+ * <p>
+ * The natives' own properties ({@link Natives}) come last: {@code bundled}, the default, adds none, so without
+ * configuration these are the properties the engine always set; {@code download} turns {@code ai.djl.offline} off.
  */
 public final class DjlSystemProperties {
 
@@ -32,6 +35,19 @@ public final class DjlSystemProperties {
      * @return property names and values, in the order to set them
      */
     public static Map<String, String> choose(UnaryOperator<String> property, UnaryOperator<String> environment) {
+        return choose(property, environment, Natives.BUNDLED);
+    }
+
+    /**
+     * The properties to set for {@code natives}.
+     *
+     * @param property a framework property, falling back to the system property of the same name
+     * @param environment an environment variable
+     * @param natives where DJL takes PyTorch's natives from
+     * @return property names and values, in the order to set them
+     */
+    public static Map<String, String> choose(UnaryOperator<String> property, UnaryOperator<String> environment,
+            Natives natives) {
         Map<String, String> chosen = new LinkedHashMap<>();
         chosen.put("ai.djl.offline", "true");
         chosen.put("OPT_OUT_TRACKING", "true");
@@ -51,12 +67,13 @@ public final class DjlSystemProperties {
         if (present(threads)) {
             chosen.put(NUM_THREADS, String.valueOf(threadCount(threadsProperty, threads)));
         }
+        chosen.putAll(natives.properties());
         return chosen;
     }
 
-    /** Sets {@link #choose} on the JVM. */
-    public static void apply(UnaryOperator<String> property) {
-        choose(property, System::getenv).forEach(System::setProperty);
+    /** Sets {@link #choose} for {@code natives} on the JVM. */
+    public static void apply(UnaryOperator<String> property, Natives natives) {
+        choose(property, System::getenv, natives).forEach(System::setProperty);
     }
 
     private static String first(UnaryOperator<String> property, UnaryOperator<String> environment, String name,

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DjlSystemPropertiesTest {
 
@@ -79,5 +82,51 @@ class DjlSystemPropertiesTest {
                 + " set it to a whole number like 4, or remove it.", e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> DjlSystemProperties.choose(name -> name.equals("latentlab.threads") ? "0" : null, NONE));
+    }
+
+    @Test
+    void withoutConfigurationThePropertiesAreThoseTheEngineAlwaysSet() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Map<String, String> always = Map.of(
+                "ai.djl.offline", "true",
+                "OPT_OUT_TRACKING", "true",
+                "ai.djl.default_engine", "PyTorch",
+                "ai.djl.pytorch.native_helper", NativeLibraries.class.getName(),
+                "ENGINE_CACHE_DIR", tmp.resolve("latentlab-djl-engines").toString(),
+                "DJL_CACHE_DIR", tmp.resolve("latentlab-djl-cache").toString());
+        assertEquals(always, DjlSystemProperties.choose(NONE, NONE));
+        assertEquals(always, DjlSystemProperties.choose(NONE, NONE, Natives.BUNDLED));
+        UnaryOperator<String> operatorsPath = name -> name.equals("PYTORCH_LIBRARY_PATH") ? "/opt/libtorch/lib" : null;
+        JniLibraries jni = JniLibraries.in(getClass().getClassLoader(), "linux-x86_64");
+        assertEquals(always, DjlSystemProperties.choose(NONE, operatorsPath,
+                Natives.choose(NONE, NONE, operatorsPath, jni)), "DJL finds the operator's own variable itself");
+    }
+
+    @Test
+    void downloadTurnsOfflineOffAndKeepsTheRest() {
+        JniLibraries jni = JniLibraries.in(getClass().getClassLoader(), "linux-x86_64");
+        Natives download = Natives.choose(name -> name.equals("natives") ? "download" : null, NONE, NONE, jni);
+        Map<String, String> chosen = DjlSystemProperties.choose(name -> name.equals("karaf.data") ? "data" : null,
+                NONE, download);
+        assertEquals("false", chosen.get("ai.djl.offline"));
+        assertEquals("cu128", chosen.get("PYTORCH_FLAVOR"));
+        assertEquals(Path.of("data", "djl-engines").toString(), chosen.get("ENGINE_CACHE_DIR"));
+        assertEquals(NativeLibraries.class.getName(), chosen.get("ai.djl.pytorch.native_helper"));
+    }
+
+    @Test
+    void localStaysOffline(@TempDir Path libtorch) throws IOException {
+        Files.createFile(libtorch.resolve(System.mapLibraryName("torch")));
+        JniLibraries jni = JniLibraries.in(getClass().getClassLoader(), "linux-x86_64");
+        Natives local = Natives.choose(name -> switch (name) {
+            case "natives" -> "local";
+            case "libtorch" -> libtorch.toString();
+            default -> null;
+        }, NONE, NONE, jni);
+        Map<String, String> chosen = DjlSystemProperties.choose(NONE, NONE, local);
+        assertEquals("true", chosen.get("ai.djl.offline"));
+        assertEquals(libtorch.toString(), chosen.get("PYTORCH_LIBRARY_PATH"));
+        assertEquals("cu128", chosen.get("PYTORCH_FLAVOR"));
+        assertEquals("2.7.1", chosen.get("PYTORCH_VERSION"));
     }
 }
