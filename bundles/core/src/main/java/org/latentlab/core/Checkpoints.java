@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 import org.latentlab.api.model.Backbone;
 
 /**
- * A run's checkpoints: {@code checkpoints/step-N/} holds the parameters ({@code model.params}), the optimizer's state
+ * A run's checkpoints, in the folder of its artifacts ({@code checkpoints/} of the run's folder in the embedded store):
+ * {@code step-N/} holds the parameters ({@code model.params}), the optimizer's state
  * ({@code optimizer.bin}, within a phase) and where training stands ({@code state.json}); {@code checkpoints/latest.json}
  * names the newest. A checkpoint is written whole in a temporary folder, forced to disk and renamed into place before
  * {@code latest.json} points to it, so a crash at any moment leaves the previous one intact. The two newest are kept.
@@ -39,12 +40,10 @@ final class Checkpoints {
         }
     }
 
-    private final RunStore store;
     private final Path root;
 
     Checkpoints(RunStore store, String id) {
-        this.store = store;
-        this.root = store.path(id, RunStore.CHECKPOINTS);
+        this.root = store.artifacts(id);
     }
 
     /** Writes a checkpoint of {@code state} with the model's parameters and, when given, the optimizer's state. */
@@ -61,7 +60,7 @@ final class Checkpoints {
                 if (optimizer != null) {
                     optimizer.save(temporary.resolve(OPTIMIZER));
                 }
-                store.write(temporary.resolve(STATE), state);
+                AtomicFiles.writeJson(temporary.resolve(STATE), state);
                 force(temporary);
                 try {
                     Files.move(temporary, folder, StandardCopyOption.ATOMIC_MOVE);
@@ -70,7 +69,7 @@ final class Checkpoints {
                 }
                 force(root);
             }
-            store.write(root.resolve(LATEST), new Latest(name, state.step()));
+            AtomicFiles.writeJson(root.resolve(LATEST), new Latest(name, state.step()));
             prune(name);
         } catch (IOException e) {
             throw new RunStore.Unwritable("Could not write the checkpoint " + folder + " (" + e.getMessage() + ")", e);
@@ -83,12 +82,12 @@ final class Checkpoints {
         if (!Files.isRegularFile(pointer)) {
             return Optional.empty();
         }
-        Latest latest = store.read(pointer, Latest.class).orElseThrow();
+        Latest latest = AtomicFiles.readJson(pointer, Latest.class).orElseThrow();
         Path folder = root.resolve(latest.folder()).normalize();
         if (!folder.getParent().equals(root.normalize()) || !Files.isRegularFile(folder.resolve(STATE))) {
             throw new UncheckedIOException(new IOException("The checkpoint " + folder + " named by " + pointer + " is missing."));
         }
-        return Optional.of(new Saved(folder, store.read(folder.resolve(STATE), Checkpoint.class).orElseThrow()));
+        return Optional.of(new Saved(folder, AtomicFiles.readJson(folder.resolve(STATE), Checkpoint.class).orElseThrow()));
     }
 
     /** Loads a checkpoint's parameters into the model. */

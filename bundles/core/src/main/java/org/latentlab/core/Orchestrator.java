@@ -33,6 +33,7 @@ import org.latentlab.api.experiment.SoakResult;
 import org.latentlab.api.experiment.SpecException;
 import org.latentlab.api.experiment.Sweep;
 import org.latentlab.api.experiment.SweepPlan;
+import org.latentlab.api.experiment.WorkerStatus;
 import org.latentlab.api.method.Policy;
 import org.latentlab.api.method.TestTimeSearch;
 import org.latentlab.api.method.ReasoningMethod;
@@ -59,7 +60,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * The experiment service: resolves a spec's parts by name from the service registry, queues runs and trains
  * them one at a time (the JVM has one gradient collector), and records them in the run store.
  */
-@Component(service = ExperimentService.class, configurationPid = "org.latentlab.core")
+@Component(service = ExperimentService.class, configurationPid = {"org.latentlab.core", StoreConfiguration.PID})
 public final class Orchestrator implements ExperimentService {
 
     /** Where runs are recorded unless configured: {@code ${karaf.data}/latentlab/runs}. */
@@ -83,6 +84,9 @@ public final class Orchestrator implements ExperimentService {
     private volatile ComputeEngine engine;
     private volatile RunStore store;
     private volatile ExecutorService trainer;
+    /** This host as a worker of the shared queue, with a shared store; null with the embedded one. */
+    private volatile SharedQueue shared;
+    private volatile SharedQueue.Settings sharedSettings;
 
     public Orchestrator() {
     }
@@ -106,20 +110,70 @@ public final class Orchestrator implements ExperimentService {
             root = context.getDataFile("runs").toPath();
         }
         reader.dataRoots(DataRoots.from(config.get(DataRoots.CONFIGURATION)));
-        start(engine, root);
+        StoreConfiguration chosen = StoreConfiguration.from(config, root.resolveSibling("artifacts"));
+        if (chosen.shared()) {
+            start(engine, chosen.open(), chosen.settings());
+        } else {
+            start(engine, root);
+        }
     }
 
-    /** Opens the run store at {@code runs} and starts the trainer thread. */
+    /** Opens the embedded run store at {@code runs} and starts the trainer thread. */
     void start(ComputeEngine computeEngine, Path runs) {
+        start(computeEngine, new FileRunStore(runs), null);
+    }
+
+    /**
+     * Starts on {@code runStore}: with {@code settings}, a store several hosts share, whose queue this host works on as
+     * one of its workers; without, this platform's own store and queue.
+     */
+    void start(ComputeEngine computeEngine, RunStore runStore, SharedQueue.Settings settings) {
         this.engine = computeEngine;
         this.trainer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "latentlab-trainer");
             t.setDaemon(true);
             return t;
         });
-        this.store = new RunStore(runs);
-        recover();
-        resumeWaiting();
+        this.store = runStore;
+        this.sharedSettings = settings;
+        if (settings != null) {
+            PostgresRunStore postgres = (PostgresRunStore) runStore;
+            this.shared = new SharedQueue(postgres, settings, StoreConfiguration.hostName(), deviceName(), this::claimed);
+            shared.start();
+        } else {
+            recover();
+            resumeWaiting();
+        }
+    }
+
+    private String deviceName() {
+        try {
+            return engine.device("auto").toString();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * A run this worker claimed from the shared queue, ready to train: from its newest checkpoint when it has one (it was
+     * taken over from a worker that stopped renewing its lease, or resumed), else from the start.
+     */
+    private TrainingRun claimed(PostgresRunStore.Claim claim) {
+        RunStatus s = claim.previous();
+        Experiment experiment = resolve(recordedSpec(s.id()));
+        Optional<Checkpoints.Saved> from;
+        try {
+            from = new Checkpoints(store, s.id()).latest();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("The checkpoint of run '" + s.id() + "' cannot be read (" + rootMessage(e) + ").", e);
+        }
+        String takenOver = claim.takenFrom() == null ? "" : "taken over from worker " + claim.takenFrom() + ", whose lease ran out; ";
+        String message = from.map(c -> takenOver + "continues from its checkpoint at step " + c.state().step())
+                .orElse(takenOver.isEmpty() ? "claimed by worker " + ((PostgresRunStore) store).worker() : takenOver + "starts again from the start");
+        TrainingRun run = new TrainingRun(s.with(RunState.QUEUED, message), experiment, store, engine, catalog, this::finished,
+                from.orElse(null), false);
+        active.put(run.id(), run);
+        return run;
     }
 
     /**
@@ -166,15 +220,15 @@ public final class Orchestrator implements ExperimentService {
 
     @Deactivate
     void stop() throws InterruptedException {
+        if (shared != null) {
+            shared.close();
+            ((PostgresRunStore) store).close();
+        }
         active.values().forEach(TrainingRun::cancel);
         trainer.shutdown();
         if (!trainer.awaitTermination(60, TimeUnit.SECONDS)) {
             trainer.shutdownNow();
         }
-    }
-
-    Path runsRoot() {
-        return store.root();
     }
 
     // ---- the registry: every kind of part, multiple, dynamic, greedy ----
@@ -292,7 +346,7 @@ public final class Orchestrator implements ExperimentService {
         try {
             id = store.newSweep(plan.name());
         } catch (RunStore.Unwritable e) {
-            throw new IllegalStateException("The run store at " + store.root() + " cannot take a new sweep (" + rootMessage(e)
+            throw new IllegalStateException("The run store (" + store.describe() + ") cannot take a new sweep (" + rootMessage(e)
                     + "); free space or fix its permissions, then submit again.", e);
         }
         String created = java.time.Instant.now().toString();
@@ -570,19 +624,26 @@ public final class Orchestrator implements ExperimentService {
             Path folder = reader.folder(spec);
             if (folder != null) {
                 // a resumed run's files are checked against the data roots of the folder its spec came from
-                store.write(store.path(id, ORIGIN), new Origin(folder.toString()));
+                store.put(id, ORIGIN, new Origin(folder.toString()));
             }
             run = new TrainingRun(id, experiment, store, engine, catalog, this::finished);
         } catch (RunStore.Unwritable e) {
-            throw new IllegalStateException("The run store at " + store.root() + " cannot take a new run (" + rootMessage(e)
+            throw new IllegalStateException("The run store (" + store.describe() + ") cannot take a new run (" + rootMessage(e)
                     + "); free space or fix its permissions, then submit again.", e);
         }
         enqueue(run);
         return id;
     }
 
-    /** Puts a run at the end of the queue; the trainer takes runs one at a time, in order. */
+    /**
+     * Puts a run at the end of the queue; the trainer takes runs one at a time, in order. On a shared store the run is
+     * queued there already (its status says so) and the first idle worker, on any host, claims it.
+     */
     private void enqueue(TrainingRun run) {
+        if (shared != null) {
+            shared.wake();
+            return;
+        }
         active.put(run.id(), run);
         synchronized (queue) {
             queue.add(run.id());
@@ -612,6 +673,9 @@ public final class Orchestrator implements ExperimentService {
     /** When a run ends: a run that waits for a part continues at once if the part is already back. */
     private synchronized void finished(TrainingRun run) {
         active.remove(run.id());
+        if (shared != null && shared.lost(run.id())) {
+            return;   // another worker holds the run now: the store has its status
+        }
         if (!run.recorded()) {
             unrecorded.put(run.id(), run.status());
         } else {
@@ -667,15 +731,7 @@ public final class Orchestrator implements ExperimentService {
 
     /** Queues a recorded run again from its newest checkpoint, after resolving its recorded spec against the registry. */
     private void requeue(RunStatus s) {
-        Path folder = store.folder(s.id()).orElseThrow(() -> new IllegalArgumentException("There is no run '" + s.id() + "'."));
-        ExperimentSpec spec;
-        try {
-            Path base = store.read(folder.resolve(ORIGIN), Origin.class).map(o -> Path.of(o.specFolder())).orElse(folder);
-            spec = reader.read(Files.readString(folder.resolve(RunStore.SPEC)), base);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("The spec of run '" + s.id() + "' cannot be read (" + e.getMessage() + ").", e);
-        }
-        Experiment experiment = resolve(spec);
+        Experiment experiment = resolve(recordedSpec(s.id()));
         Optional<Checkpoints.Saved> from;
         try {
             from = new Checkpoints(store, s.id()).latest();
@@ -684,6 +740,19 @@ public final class Orchestrator implements ExperimentService {
                     + "); its records are left as they are.", e);
         }
         enqueue(new TrainingRun(s, experiment, store, engine, catalog, this::finished, from.orElse(null)));
+    }
+
+    /** The spec a run was recorded with, read again as it was read first (relative to the folder it came from). */
+    private ExperimentSpec recordedSpec(String id) {
+        if (!store.exists(id)) {
+            throw new IllegalArgumentException("There is no run '" + id + "'.");
+        }
+        try {
+            Path base = store.get(id, ORIGIN, Origin.class).map(o -> Path.of(o.specFolder())).orElse(null);
+            return reader.read(store.text(id, RunStore.SPEC).orElseThrow(() -> new java.io.IOException("it has no " + RunStore.SPEC)), base);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("The spec of run '" + id + "' cannot be read (" + rootMessage(e) + ").", e);
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -696,10 +765,49 @@ public final class Orchestrator implements ExperimentService {
 
     @Override
     public List<String> queue() {
+        if (shared != null) {
+            return store.queue();
+        }
         synchronized (queue) {
             return List.copyOf(queue);
         }
     }
+
+    /**
+     * Cancels a run of the shared store that this host does not train: a queued or waiting one at once, one that another
+     * worker trains at that worker's next renewal of its lease.
+     */
+    private boolean cancelShared(String id) {
+        PostgresRunStore postgres = (PostgresRunStore) store;
+        RunStatus s = store.status(id).orElse(null);
+        if (s == null || s.state().finished()) {
+            return false;
+        }
+        waiting.remove(id);
+        if (postgres.requestCancel(id)) {
+            return true;
+        }
+        try {
+            store.writeStatus(s.with(RunState.CANCELLED, s.state() == RunState.QUEUED ? "cancelled before it started" : "cancelled while " + s.message()));
+            return true;
+        } catch (PostgresRunStore.LeaseLost claimedMeanwhile) {
+            return postgres.requestCancel(id);
+        }
+    }
+
+    @Override
+    public List<WorkerStatus> workers() {
+        if (shared != null) {
+            return ((PostgresRunStore) store).workers(sharedSettings.lease());
+        }
+        String running = active.values().stream().filter(r -> r.status().state() == RunState.RUNNING).map(TrainingRun::id).findFirst().orElse(null);
+        String now = java.time.Instant.now().toString();
+        return List.of(new WorkerStatus(StoreConfiguration.hostName() + " (this platform)", StoreConfiguration.hostName(), deviceName(),
+                running, STARTED.toString(), now, true));
+    }
+
+    /** When this platform's orchestrator class was loaded: its start, as a worker. */
+    private static final java.time.Instant STARTED = java.time.Instant.now();
 
     @Override
     public List<RunStatus> runs() {
@@ -741,6 +849,9 @@ public final class Orchestrator implements ExperimentService {
 
     @Override
     public synchronized boolean cancel(String id) {
+        if (shared != null && !active.containsKey(id)) {
+            return cancelShared(id);
+        }
         TrainingRun run = active.get(id);
         if (run == null && waiting.remove(id)) {
             // a run waiting for a part: it is not queued again when the part comes back

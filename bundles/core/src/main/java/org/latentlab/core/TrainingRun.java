@@ -72,6 +72,8 @@ final class TrainingRun implements Runnable {
     private final Checkpoints.Saved resumeFrom;
     private volatile RunStatus status;
     private volatile boolean cancelled;
+    /** Set when this host gave the run up (its lease went to another worker, or this worker stops): nothing more is written. */
+    private volatile boolean abandoned;
     /** False once a status could not be written to the run store: the status then lives in memory only. */
     private volatile boolean recorded = true;
     private final List<String> notes = new ArrayList<>();
@@ -108,8 +110,9 @@ final class TrainingRun implements Runnable {
                 from, false);
     }
 
-    private TrainingRun(RunStatus queued, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
-                        Consumer<TrainingRun> onFinish, Checkpoints.Saved from, boolean recordSpec) {
+    /** A run queued with the status {@code queued}, continuing from {@code from} when given, recording its spec when asked. */
+    TrainingRun(RunStatus queued, Experiment experiment, RunStore store, ComputeEngine engine, ComponentCatalog catalog,
+                Consumer<TrainingRun> onFinish, Checkpoints.Saved from, boolean recordSpec) {
         this.id = queued.id();
         this.experiment = experiment;
         this.spec = experiment.spec();
@@ -122,7 +125,7 @@ final class TrainingRun implements Runnable {
         this.checkpointStep = from == null ? -1 : from.state().step();
         this.status = queued;
         if (recordSpec) {
-            store.write(store.path(id, RunStore.SPEC), spec);
+            store.put(id, RunStore.SPEC, spec);
         }
         store.writeStatus(queued);
     }
@@ -148,6 +151,15 @@ final class TrainingRun implements Runnable {
         } else if (status.state() == RunState.WAITING) {
             update(status.with(RunState.CANCELLED, "cancelled while " + status.message()));
         }
+    }
+
+    /**
+     * Stops the run at the next step boundary without recording anything more: another worker holds it now, or will
+     * continue it from its newest checkpoint.
+     */
+    void abandon() {
+        abandoned = true;
+        cancelled = true;
     }
 
     @Override
@@ -205,7 +217,7 @@ final class TrainingRun implements Runnable {
                 }
             }
         }
-        store.write(store.path(id, RunStore.PARTS), parts);
+        store.put(id, RunStore.PARTS, parts);
     }
 
     private void execute() throws Exception {
@@ -218,7 +230,7 @@ final class TrainingRun implements Runnable {
         }
         recordParts();
         Vocabulary vocabulary = TrainingStep.vocabulary(experiment, data.train());
-        store.write(store.path(id, RunStore.VOCABULARY), vocabulary.tokens());
+        store.put(id, RunStore.VOCABULARY, vocabulary.tokens());
         Map<String, List<Example>> evaluationSets = evaluationSets(data);
 
         Device device = engine.device(spec.device());
@@ -247,6 +259,8 @@ final class TrainingRun implements Runnable {
                 failedDuringTraining.addAll(from.failedProbes());
                 evaluations.addAll(from.evaluations());
                 dropRecordsAfter(from.step());
+            } else {
+                dropRecordsAfter(-1);   // a run that starts again from the start writes every line again
             }
             cursor.model = model;
             cursor.progress = progress;
@@ -273,7 +287,7 @@ final class TrainingRun implements Runnable {
                 checkpoint();
             }
             double trainSeconds = progress.seconds();
-            model.save(store.path(id, RunStore.CHECKPOINTS).resolve("final.params"));
+            model.save(store.artifacts(id).resolve("final.params"));
 
             update(status.with(RunState.RUNNING, "evaluating"));
             for (Map.Entry<String, List<Example>> set : evaluationSets.entrySet()) {
@@ -282,7 +296,7 @@ final class TrainingRun implements Runnable {
             Map<String, Map<String, Double>> probes = engine.withoutGradients(() -> runProbes(model, vocabulary, last, data));
             RunResult result = new RunResult(id, spec.name(), experiment.methodLabel(), model.parameterCount(), progress.step, trainSeconds,
                     progress.tokens / Math.max(1e-9, trainSeconds), progress.loss, evaluations, notes, probes);
-            store.write(store.path(id, RunStore.RESULT), result);
+            store.put(id, RunStore.RESULT, result);
             update(status.with(RunState.COMPLETED, "done"));
         }
     }
@@ -347,16 +361,8 @@ final class TrainingRun implements Runnable {
     }
 
     /** Drops the metrics and training-probe lines of steps after {@code step}: the resumed run writes them again. */
-    private void dropRecordsAfter(long step) throws IOException {
-        Path dir = store.path(id, "");
-        List<Path> files = new ArrayList<>();
-        files.add(store.path(id, RunStore.METRICS));
-        try (var listed = Files.list(dir)) {
-            listed.filter(f -> f.getFileName().toString().matches("probe-.*-training\\.jsonl")).forEach(files::add);
-        }
-        for (Path file : files) {
-            store.keepLinesUpTo(file, step);
-        }
+    private void dropRecordsAfter(long step) {
+        store.keepLinesUpTo(id, step);
     }
 
     /** Steps, tokens and time of the whole run, supervised and policy optimization together, and its metrics lines. */
@@ -390,7 +396,7 @@ final class TrainingRun implements Runnable {
                 double elapsed = (now - start) / 1e9;
                 double tokensPerSecond = windowTokens / Math.max(1e-9, (now - windowStart) / 1e9);
                 Double meanReward = windowRewards == 0 ? null : windowReward / windowRewards;
-                store.appendMetrics(id, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed, meanReward));
+                store.append(id, RunStore.METRICS, new MetricsRecord(step, stage.index(), loss, lr, tokensPerSecond, elapsed, meanReward));
                 double left = elapsed / step * (total - step);
                 update(status.progress(step, total, stage.name(), loss, tokensPerSecond, left));
                 windowTokens = 0;
@@ -536,7 +542,7 @@ final class TrainingRun implements Runnable {
 
     /** A copy of {@code model}'s parameters in a backbone of its own, by way of the run's checkpoint directory. */
     private Backbone frozenCopy(Backbone model, Vocabulary vocabulary, boolean save) throws Exception {
-        Path file = store.path(id, RunStore.CHECKPOINTS).resolve("supervised.params");
+        Path file = store.artifacts(id).resolve("supervised.params");
         if (save) {
             model.save(file);
         }
@@ -643,7 +649,7 @@ final class TrainingRun implements Runnable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        store.write(store.path(id, "predictions-" + set + ".json"), predictions);
+        store.put(id, "predictions-" + set + ".json", predictions);
         int n = examples.size();
         Double meanDecodes = search == null || n == 0 ? null : (double) decodes / n;
         Double meanReward = search == null || n == 0 ? null : rewards / n;
@@ -679,7 +685,7 @@ final class TrainingRun implements Runnable {
                 try (NDManager scope = model.manager().newSubManager()) {
                     ProbeReport report = probe.ref().service().run(new ProbeContext(model, experiment.method().service(), stage,
                             limit(probeExamples), vocabulary, scope, ProbeSchedule.ownOptions(probe.spec()), objective(model)));
-                    store.appendLine(id, "probe-" + name + "-training.jsonl", new ProbeSnapshot(step, stage.index(), report.scalars()));
+                    store.append(id, "probe-" + name + "-training.jsonl", new ProbeSnapshot(step, stage.index(), report.scalars()));
                 } catch (RuntimeException e) {
                     keepStackTrace(e);
                     failedDuringTraining.add(name);
@@ -704,7 +710,7 @@ final class TrainingRun implements Runnable {
             try (NDManager scope = model.manager().newSubManager()) {
                 ProbeReport report = probe.ref().service().run(new ProbeContext(model, experiment.method().service(), stage,
                         limit(data.test()), vocabulary, scope, ProbeSchedule.ownOptions(probe.spec()), objective(model)));
-                store.write(store.path(id, "probe-" + name + ".json"), report);
+                store.put(id, "probe-" + name + ".json", report);
                 out.put(name, report.scalars());
             } catch (RuntimeException e) {
                 // the run has trained and been evaluated: a probe that fails costs its own report only
@@ -751,6 +757,9 @@ final class TrainingRun implements Runnable {
 
     /** Records a new status; when the store cannot take it, the status is kept in memory and the run says so. */
     private void update(RunStatus next) {
+        if (abandoned) {
+            return;
+        }
         try {
             // on disk first: whoever sees the new state in memory finds it recorded
             store.writeStatus(next);
@@ -770,8 +779,8 @@ final class TrainingRun implements Runnable {
         try {
             java.io.StringWriter trace = new java.io.StringWriter();
             e.printStackTrace(new java.io.PrintWriter(trace));
-            Files.writeString(store.path(id, "error.txt"), trace.toString());
-        } catch (IOException | RuntimeException ignored) {
+            store.putText(id, RunStore.ERROR, trace.toString());
+        } catch (RuntimeException ignored) {
             // the status still says what went wrong
         }
     }

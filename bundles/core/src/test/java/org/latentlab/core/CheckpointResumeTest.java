@@ -163,14 +163,14 @@ class CheckpointResumeTest {
         orchestrator.cancel(cut);
         gate.release.countDown();
         awaitState(orchestrator, cut, RunState.CANCELLED);
-        Checkpoints.Saved saved = new Checkpoints(new RunStore(runs), cut).latest().orElseThrow();
+        Checkpoints.Saved saved = new Checkpoints(new FileRunStore(runs), cut).latest().orElseThrow();
         assertEquals(6, saved.state().step(), "the newest checkpoint before step 7 is the one of step 6");
         assertEquals(Checkpoint.SUPERVISED, saved.state().phase());
         assertTrue(saved.hasOptimizer(), "the optimizer's state is kept with it");
 
         // as a killed JVM leaves it: the run recorded as running, then the platform starts again
         orchestrator.stop();
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         RunStatus asLeft = store.status(cut).orElseThrow().with(RunState.RUNNING, "training");
         store.writeStatus(asLeft);
         orchestrator = started(runs);
@@ -182,7 +182,7 @@ class CheckpointResumeTest {
         orchestrator.resume(cut);
         awaitState(orchestrator, cut, RunState.COMPLETED);
         assertSameRun(reference, cut);
-        assertEquals(6, new RunStore(runs).metrics(cut).stream().filter(m -> m.step() > 6).count(),
+        assertEquals(6, new FileRunStore(runs).metrics(cut).stream().filter(m -> m.step() > 6).count(),
                 "steps 7 to 12 are recorded once, after the resume");
     }
 
@@ -200,7 +200,7 @@ class CheckpointResumeTest {
         assertTrue(waiting.message().startsWith("waiting for the method 'coconut'"), waiting.message());
         assertTrue(waiting.message().contains("checkpoint at step 5"), "the step boundary it stopped at is kept: " + waiting.message()
                 + "\n" + error(swapped));
-        assertEquals(5, new Checkpoints(new RunStore(runs), swapped).latest().orElseThrow().state().step());
+        assertEquals(5, new Checkpoints(new FileRunStore(runs), swapped).latest().orElseThrow().state().step());
 
         // a new provider of the method (as after bundle:update) lets it continue at once
         assertFalse(orchestrator.queue().contains(swapped), "a waiting run is not in the queue");
@@ -250,14 +250,14 @@ class CheckpointResumeTest {
         assertTrue(orchestrator.cancel(third));
         assertEquals(List.of(second, fourth), orchestrator.queue());
         assertEquals(RunState.CANCELLED, orchestrator.status(third).orElseThrow().state());
-        assertEquals(List.of(second, fourth), new RunStore(runs).queue(), "queue.json follows the queue");
+        assertEquals(List.of(second, fourth), new FileRunStore(runs).queue(), "queue.json follows the queue");
 
         // a restart with the queue as it is on disk, in the reverse order of submission
         orchestrator.cancel(first);
         gate.release.countDown();
         awaitState(orchestrator, first, RunState.CANCELLED);
         Orchestrator old = orchestrator;
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         orchestrator = null;
         old.stop();   // cancels the queued ones; put them back as a killed JVM would have left them
         for (String id : List.of(second, fourth)) {
@@ -309,7 +309,7 @@ class CheckpointResumeTest {
         orchestrator.cancel(cut);
         reward.gate.release.countDown();
         awaitState(orchestrator, cut, RunState.CANCELLED);
-        Checkpoints.Saved saved = new Checkpoints(new RunStore(runs), cut).latest().orElseThrow();
+        Checkpoints.Saved saved = new Checkpoints(new FileRunStore(runs), cut).latest().orElseThrow();
         assertEquals(Checkpoint.POLICY, saved.state().phase());
         assertEquals(6, saved.state().step());
         assertEquals(List.of(TrainingRun.SUPERVISED_TEST), saved.state().evaluations().stream().map(e -> e.set()).toList(),
@@ -353,7 +353,7 @@ class CheckpointResumeTest {
         RunStatus diverged = awaitState(orchestrator, id, RunState.DIVERGED);
         assertEquals("The training loss became NaN at step 5; the last good checkpoint is at step 3; lower the learning rate or"
                 + " raise the warm-up steps and submit the spec again.", diverged.message());
-        Checkpoints.Saved last = new Checkpoints(new RunStore(runs), id).latest().orElseThrow();
+        Checkpoints.Saved last = new Checkpoints(new FileRunStore(runs), id).latest().orElseThrow();
         assertEquals(3, last.state().step());
         assertTrue(last.state().loss() != null && Double.isFinite(last.state().loss()), "the checkpoint's loss is finite");
         assertTrue(Files.isRegularFile(last.folder().resolve(Checkpoints.MODEL)), "its parameters are kept");
@@ -401,7 +401,7 @@ class CheckpointResumeTest {
             }
         }
         assertTrue(worst < 1e-5, "largest parameter difference " + worst);
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         assertEquals(losses(store.metrics(reference)), losses(store.metrics(resumed)), "the same loss at every step");
         RunResult r = orchestrator.result(reference).orElseThrow();
         RunResult s = orchestrator.result(resumed).orElseThrow();

@@ -118,7 +118,7 @@ class OrchestratorTest {
             assertEquals("prosqa_valid", result.evaluations().get(1).set());
             assertEquals(4, result.evaluations().get(1).examples(), "the published file, limited to 4");
         }
-        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> metrics = new FileRunStore(runs).metrics(status.id());
         assertEquals(2, metrics.size());
         assertTrue(metrics.get(0).tokensPerSecond() > 0);
         assertEquals(status.id(), orchestrator.runs().get(0).id(), "latent:runs lists it");
@@ -127,7 +127,7 @@ class OrchestratorTest {
     @Test
     void trainingLowersTheLoss() throws Exception {
         RunStatus status = runToEnd(spec("cot", 32, 12, ""));
-        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> metrics = new FileRunStore(runs).metrics(status.id());
         double first = metrics.get(0).loss();
         double last = metrics.get(metrics.size() - 1).loss();
         assertTrue(last < 0.6 * first, "loss fell from " + first + " to " + last);
@@ -137,8 +137,8 @@ class OrchestratorTest {
     @Test
     void theSameSpecAndSeedGiveTheSameRunOnTheCpu() throws Exception {
         ExperimentSpec spec = spec("nocot", 16, 2, "");
-        List<MetricsRecord> a = new RunStore(runs).metrics(runToEnd(spec).id());
-        List<MetricsRecord> b = new RunStore(runs).metrics(runToEnd(spec).id());
+        List<MetricsRecord> a = new FileRunStore(runs).metrics(runToEnd(spec).id());
+        List<MetricsRecord> b = new FileRunStore(runs).metrics(runToEnd(spec).id());
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).loss(), b.get(i).loss(), 0.0, "loss at step " + a.get(i).step());
@@ -156,7 +156,7 @@ class OrchestratorTest {
                  "evaluation": {"maxNewTokens": 40}}
                 """, runs);
         RunStatus status = runToEnd(spec);
-        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> metrics = new FileRunStore(runs).metrics(status.id());
         assertEquals(List.of(0, 0, 1, 1, 2, 2), metrics.stream().map(MetricsRecord::stage).toList(),
                 "two steps in each of stage 0 (language), stage 1 (one thought) and the stage past the last (no steps)");
         EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
@@ -174,7 +174,7 @@ class OrchestratorTest {
                  "evaluation": {"maxNewTokens": 8}}
                 """, runs);
         RunStatus status = runToEnd(spec);
-        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> metrics = new FileRunStore(runs).metrics(status.id());
         assertTrue(metrics.get(metrics.size() - 1).loss() < 0.8 * metrics.get(0).loss(), () -> "the loss falls on the partial sums: " + metrics.stream().map(MetricsRecord::loss).toList());
         EvaluationResult test = orchestrator.result(status.id()).orElseThrow().evaluations().get(0);
         assertEquals(8, test.examples());
@@ -417,7 +417,7 @@ class OrchestratorTest {
         assertEquals(6 + 4, result.steps(), "2 epochs of 3 supervised steps, then 4 GRPO steps (2 batches, 2 updates each)");
         assertEquals(List.of(TrainingRun.SUPERVISED_TEST, "test"), result.evaluations().stream().map(EvaluationResult::set).toList(),
                 "the test split before and after policy optimization");
-        List<MetricsRecord> metrics = new RunStore(runs).metrics(status.id());
+        List<MetricsRecord> metrics = new FileRunStore(runs).metrics(status.id());
         List<MetricsRecord> supervised = metrics.stream().filter(m -> m.reward() == null).toList();
         List<MetricsRecord> grpo = metrics.stream().filter(m -> m.reward() != null).toList();
         assertEquals(6, supervised.size());
@@ -441,7 +441,7 @@ class OrchestratorTest {
                  "evaluation": {"maxNewTokens": 24}}
                 """, runs);
         RunStatus status = runToEnd(spec);
-        List<MetricsRecord> grpo = new RunStore(runs).metrics(status.id()).stream().filter(m -> m.reward() != null).toList();
+        List<MetricsRecord> grpo = new FileRunStore(runs).metrics(status.id()).stream().filter(m -> m.reward() != null).toList();
         assertEquals(2, grpo.size());
         assertTrue(grpo.stream().allMatch(m -> m.reward() >= 0 && m.reward() <= 1 && Double.isFinite(m.loss())), grpo::toString);
     }
@@ -557,7 +557,7 @@ class OrchestratorTest {
         assertEquals(RunState.CANCELLED, status.state());
         assertTrue(status.step() < status.totalSteps());
         assertFalse(orchestrator.cancel(id), "a finished run cannot be cancelled again");
-        assertEquals(RunState.CANCELLED, new RunStore(runs).status(id).orElseThrow().state(), "recorded on disk");
+        assertEquals(RunState.CANCELLED, new FileRunStore(runs).status(id).orElseThrow().state(), "recorded on disk");
     }
 
     @Test
@@ -603,7 +603,7 @@ class OrchestratorTest {
 
     @Test
     void aRestartMarksUnfinishedRunsInterrupted() throws Exception {
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         String id = store.newRun("left-running");
         store.writeStatus(RunStatus.queued(id, "left-running", "cot").with(RunState.RUNNING, "training"));
         orchestrator.stop();

@@ -62,27 +62,27 @@ class RunFiguresTest {
         }
     };
 
-    private String run(RunStore store, String name, double accuracy) {
+    private String run(FileRunStore store, String name, double accuracy) {
         String id = store.newRun(name);
         store.writeStatus(RunStatus.queued(id, name, "coconut 1.0.0"));
         for (int step = 1; step <= 6; step++) {
-            store.appendMetrics(id, new MetricsRecord(step, (step - 1) / 2, 3.0 / step, 1e-3, 1000 + step, step));
+            store.append(id, RunStore.METRICS, new MetricsRecord(step, (step - 1) / 2, 3.0 / step, 1e-3, 1000 + step, step));
         }
-        store.write(store.path(id, RunStore.RESULT), new RunResult(id, name, "coconut 1.0.0", 10, 6, 1, 1000, 0.5,
+        store.put(id, RunStore.RESULT, new RunResult(id, name, "coconut 1.0.0", 10, 6, 1, 1000, 0.5,
                 List.of(new EvaluationResult("test", 10, (int) (accuracy * 10), accuracy, 5, 3, 1)), List.of(),
                 Map.of("drawing", Map.of("value", accuracy, "examples", 10.0))));
-        store.write(store.path(id, "probe-drawing.json"), new ProbeReport("drawing", Map.of("value", accuracy), List.of()));
-        store.write(store.path(id, "probe-dimension.json"), new ProbeReport("dimension", Map.of("value", accuracy), List.of()));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0,
+        store.put(id, "probe-drawing.json", new ProbeReport("drawing", Map.of("value", accuracy), List.of()));
+        store.put(id, "probe-dimension.json", new ProbeReport("dimension", Map.of("value", accuracy), List.of()));
+        store.append(id, "probe-gate-training.jsonl", new ProbeSnapshot(2, 0,
                 Map.of("norm", 0.5, "examples", 10.0, "step1.norm", 0.1, "step2.norm", 0.3, "step10.norm", 0.2, "step1.points", 5.0)));
-        store.appendLine(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1,
+        store.append(id, "probe-gate-training.jsonl", new ProbeSnapshot(4, 1,
                 Map.of("norm", 0.25, "examples", 10.0, "step1.norm", 0.05, "step2.norm", 0.3, "step10.norm", 0.4, "step1.points", 5.0)));
         return id;
     }
 
     @Test
     void oneRunsFiguresComeFromItsRecordsAndItsProbes() {
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         ComponentCatalog catalog = new ComponentCatalog();
         catalog.add(new ComponentRef<>(ComponentKind.PROBE, "drawing", DRAWING, "test", Version.parseVersion("1.0.0"), 0));
         String id = run(store, "coconut", 0.8);
@@ -107,7 +107,7 @@ class RunFiguresTest {
 
     @Test
     void aProbesLineFigureOfSeveralRunsIsDrawnOnceWithEveryRunsLines() throws java.io.IOException {
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         ComponentCatalog catalog = new ComponentCatalog();
         catalog.add(new ComponentRef<>(ComponentKind.PROBE, "dimension", PER_STEP, "test", Version.parseVersion("1.0.0"), 0));
         String a = run(store, "cot", 0.6);
@@ -134,7 +134,7 @@ class RunFiguresTest {
 
     @Test
     void aProbeThatIsGoneLeavesItsFiguresOutAndSeveralRunsAreSideBySide() {
-        RunStore store = new RunStore(runs);
+        FileRunStore store = new FileRunStore(runs);
         String a = run(store, "cot", 0.6);
         String b = run(store, "coconut", 0.9);
         List<Figure> figures = new RunFigures(store, new ComponentCatalog()).of(List.of(a, b));

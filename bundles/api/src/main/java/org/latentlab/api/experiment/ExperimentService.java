@@ -68,6 +68,14 @@ public interface ExperimentService {
      */
     List<Sweep> sweeps();
 
+    /**
+     * The hosts that train runs from this platform's run store, with what each trains now and when it last said it was
+     * alive: with the embedded store, this platform alone; with a shared store, every worker that ever registered.
+     *
+     * @since 1.8
+     */
+    List<WorkerStatus> workers();
+
     /** Every recorded run, oldest first. */
     List<RunStatus> runs();
 
