@@ -63,7 +63,12 @@ record StoreConfiguration(String kind, String url, String user, String password,
 
     /** Opens the PostgreSQL store (applying its schema's migrations). */
     PostgresRunStore open() {
-        return new PostgresRunStore(new PostgresConnections(url, user, password, patience), artifacts, worker);
+        try {
+            return new PostgresRunStore(new PostgresConnections(url, user, password, patience), artifacts, worker);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("store = postgresql in " + FILE + " needs PostgreSQL's JDBC driver, which is not installed here;"
+                    + " install the latentlab-core feature, which brings it (mvn:org.postgresql/postgresql), or write store = embedded.", e);
+        }
     }
 
     /** This host's name, or "localhost" where it cannot be found. */
