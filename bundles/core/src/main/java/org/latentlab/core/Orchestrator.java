@@ -161,12 +161,7 @@ public final class Orchestrator implements ExperimentService {
     private TrainingRun claimed(PostgresRunStore.Claim claim) {
         RunStatus s = claim.previous();
         Experiment experiment = resolve(recordedSpec(s.id()));
-        Optional<Checkpoints.Saved> from;
-        try {
-            from = new Checkpoints(store, s.id()).latest();
-        } catch (java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("The checkpoint of run '" + s.id() + "' cannot be read (" + rootMessage(e) + ").", e);
-        }
+        Optional<Checkpoints.Saved> from = latestCheckpoint(s.id());
         String takenOver = claim.takenFrom() == null ? "" : "taken over from worker " + claim.takenFrom() + ", whose lease ran out; ";
         String message = from.map(c -> takenOver + "continues from its checkpoint at step " + c.state().step())
                 .orElse(takenOver.isEmpty() ? "claimed by worker " + ((PostgresRunStore) store).worker() : takenOver + "starts again from the start");
@@ -732,14 +727,17 @@ public final class Orchestrator implements ExperimentService {
     /** Queues a recorded run again from its newest checkpoint, after resolving its recorded spec against the registry. */
     private void requeue(RunStatus s) {
         Experiment experiment = resolve(recordedSpec(s.id()));
-        Optional<Checkpoints.Saved> from;
+        enqueue(new TrainingRun(s, experiment, store, engine, catalog, this::finished, latestCheckpoint(s.id()).orElse(null)));
+    }
+
+    /** A run's newest checkpoint, or empty when it has none; an unreadable one is refused with a sentence. */
+    private Optional<Checkpoints.Saved> latestCheckpoint(String id) {
         try {
-            from = new Checkpoints(store, s.id()).latest();
+            return new Checkpoints(store, id).latest();
         } catch (java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("The checkpoint of run '" + s.id() + "' cannot be read (" + rootMessage(e)
+            throw new IllegalArgumentException("The checkpoint of run '" + id + "' cannot be read (" + rootMessage(e)
                     + "); its records are left as they are.", e);
         }
-        enqueue(new TrainingRun(s, experiment, store, engine, catalog, this::finished, from.orElse(null)));
     }
 
     /** The spec a run was recorded with, read again as it was read first (relative to the folder it came from). */

@@ -149,14 +149,7 @@ final class PostgresRunStore implements RunStore, AutoCloseable {
 
     @Override
     public <T> Optional<T> get(String id, String name, Class<T> type) {
-        return text(id, name).map(body -> {
-            try {
-                return json.readValue(body, type);
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException("The record " + name + " of run " + id + " cannot be read (" + e.getOriginalMessage()
-                        + "); it was left as it is.", e);
-            }
-        });
+        return text(id, name).map(body -> parse(body, type));
     }
 
     @Override
@@ -186,14 +179,9 @@ final class PostgresRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void append(String id, String name, Object record) {
-        String body = text(record);
-        Long step;
-        try {
-            JsonNode node = json.readTree(body);
-            step = node.has("step") ? node.get("step").asLong() : null;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonNode node = json.valueToTree(record);
+        String body = node.toString();
+        Long step = node.has("step") ? node.get("step").asLong() : null;   // what keepLinesUpTo compares
         fenced(id, "append to " + name + " of run " + id, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO run_lines (run_id, name, step, body) SELECT ?, ?, ?, ?"
                     + " WHERE EXISTS (SELECT 1 FROM runs WHERE id = ? AND " + HELD_BY_NOBODY_OR_ME + ")")) {
@@ -217,15 +205,7 @@ final class PostgresRunStore implements RunStore, AutoCloseable {
                 return strings(s);
             }
         });
-        List<T> out = new ArrayList<>();
-        for (String body : bodies) {
-            try {
-                out.add(json.readValue(body, type));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException("Could not read " + name + " of run " + id + ".", e);
-            }
-        }
-        return out;
+        return bodies.stream().map(body -> parse(body, type)).toList();
     }
 
     @Override
@@ -495,7 +475,7 @@ final class PostgresRunStore implements RunStore, AutoCloseable {
                 try (PreparedStatement s = c.prepareStatement("SELECT worker FROM runs WHERE id = ?")) {
                     s.setString(1, id);
                     try (ResultSet r = s.executeQuery()) {
-                        return r.next() ? String.valueOf(r.getString(1)) : null;
+                        return r.next() ? Optional.ofNullable(r.getString(1)).orElse("(none)") : null;
                     }
                 }
             });

@@ -69,10 +69,7 @@ public class SweepCommand implements Action {
         }
         int unfinished = 0;
         for (Sweep.Run run : sweep.runs()) {
-            RunStatus s = experiments.await(run.id(), Duration.ofDays(365));
-            while (!s.state().finished() && s.state() != RunState.INTERRUPTED) {
-                s = experiments.await(run.id(), Duration.ofDays(365));
-            }
+            RunStatus s = experiments.await(run.id(), Duration.ofDays(365));   // returns once the run has ended
             if (s.state() != RunState.COMPLETED) {
                 unfinished++;
             }
